@@ -1,0 +1,158 @@
+using System.Numerics;
+using DefiCascade.Core.Math;
+using DefiCascade.Core.Primitives;
+using DefiCascade.Core.Snapshot;
+
+namespace DefiCascade.Lending.AaveV3;
+
+/// <summary>
+/// One user's position in one Aave V3 market, stored the way the tokens store it: scaled aToken
+/// and scaled variable-debt balances per reserve (arrays indexed by reserve). A reserve counts as
+/// collateral when its scaled balance is &gt; 0 and the user's usingAsCollateral bit is not cleared
+/// (<see cref="CollateralDisabled"/>); it counts as borrowed when any debt remains.
+/// </summary>
+public sealed class AaveAccount
+{
+    public AaveAccount(Address user, int eMode, int reserveCount)
+        : this(user, eMode, new BigInteger[reserveCount], new BigInteger[reserveCount])
+    {
+    }
+
+    public AaveAccount(Address user, int eMode, BigInteger[] scaledCollateral, BigInteger[] scaledDebt)
+    {
+        ArgumentNullException.ThrowIfNull(scaledCollateral);
+        ArgumentNullException.ThrowIfNull(scaledDebt);
+        if (scaledCollateral.Length != scaledDebt.Length)
+        {
+            throw new ArgumentException("collateral and debt arrays must both have one slot per reserve");
+        }
+
+        User = user;
+        EMode = eMode;
+        ScaledCollateral = scaledCollateral;
+        ScaledDebt = scaledDebt;
+        StableDebt = new BigInteger[scaledCollateral.Length];
+        CollateralDisabled = new bool[scaledCollateral.Length];
+    }
+
+    public Address User { get; set; }
+
+    public int EMode { get; set; }
+
+    /// <summary>Scaled aToken balance per reserve (underlying = scaled.rayMul(liquidityIndex)).</summary>
+    public BigInteger[] ScaledCollateral { get; }
+
+    /// <summary>Scaled variable-debt balance per reserve (underlying = scaled.rayMul(variableBorrowIndex)).</summary>
+    public BigInteger[] ScaledDebt { get; }
+
+    /// <summary>Stable-rate debt per reserve in underlying units (not accrued by this model); usually 0.</summary>
+    public BigInteger[] StableDebt { get; }
+
+    /// <summary>
+    /// True where the user's usingAsCollateral bit is clear although a scaled balance remains:
+    /// the user opted out, or a liquidation seized the whole balance and left rounding dust.
+    /// </summary>
+    public bool[] CollateralDisabled { get; }
+
+    public int ReserveCount => ScaledCollateral.Length;
+
+    public bool HasDebt
+    {
+        get
+        {
+            for (var i = 0; i < ReserveCount; i++)
+            {
+                if (IsBorrowing(i))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    public bool HasCollateral
+    {
+        get
+        {
+            for (var i = 0; i < ReserveCount; i++)
+            {
+                if (IsUsingAsCollateral(i))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>UserConfiguration.isUsingAsCollateral for this reserve.</summary>
+    public bool IsUsingAsCollateral(int reserve) => ScaledCollateral[reserve].Sign > 0 && !CollateralDisabled[reserve];
+
+    /// <summary>UserConfiguration.isBorrowing for this reserve.</summary>
+    public bool IsBorrowing(int reserve) => ScaledDebt[reserve].Sign > 0 || StableDebt[reserve].Sign > 0;
+
+    public AaveAccount Clone()
+    {
+        var copy = new AaveAccount(User, EMode, (BigInteger[])ScaledCollateral.Clone(), (BigInteger[])ScaledDebt.Clone());
+        Array.Copy(StableDebt, copy.StableDebt, ReserveCount);
+        Array.Copy(CollateralDisabled, copy.CollateralDisabled, ReserveCount);
+        return copy;
+    }
+
+    /// <summary>Underlying aToken balance: AToken.balanceOf = scaled.rayMul(normalizedIncome).</summary>
+    public BigInteger CollateralBalance(AaveV3Market m, int reserve)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return WadRayMath.RayMul(ScaledCollateral[reserve], m.Reserves[reserve].LiquidityIndex);
+    }
+
+    /// <summary>Underlying debt: VariableDebtToken.balanceOf (scaled.rayMul(normalizedDebt), 0 when scaled is 0) plus stable debt.</summary>
+    public BigInteger DebtBalance(AaveV3Market m, int reserve) => VariableDebtBalance(m, reserve) + StableDebt[reserve];
+
+    public BigInteger VariableDebtBalance(AaveV3Market m, int reserve)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var scaled = ScaledDebt[reserve];
+        return scaled.IsZero ? BigInteger.Zero : WadRayMath.RayMul(scaled, m.Reserves[reserve].VariableBorrowIndex);
+    }
+
+    /// <summary>
+    /// From underlying amounts to scaled balances as the tokens mint them: amount.rayDiv(index)
+    /// (AToken.mint / VariableDebtToken.mint via ScaledBalanceTokenBase._mintScaled).
+    /// </summary>
+    public static AaveAccount FromSnapshot(AavePositionSnapshot p, AaveV3Market m)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(m);
+        var account = new AaveAccount(p.User, p.EMode, m.Reserves.Count);
+        if (p.EMode != 0)
+        {
+            m.RequireEMode(p.EMode);
+        }
+
+        foreach (var c in p.Collateral)
+        {
+            var i = m.IndexOf(c.Asset);
+            account.ScaledCollateral[i] += WadRayMath.RayDiv(UInt256.Check(c.Amount, $"collateral {c.Asset} of {p.User}"), m.Reserves[i].LiquidityIndex);
+        }
+
+        foreach (var d in p.Debt)
+        {
+            var i = m.IndexOf(d.Asset);
+            account.ScaledDebt[i] += WadRayMath.RayDiv(UInt256.Check(d.Amount, $"debt {d.Asset} of {p.User}"), m.Reserves[i].VariableBorrowIndex);
+        }
+
+        return account;
+    }
+
+    internal void CheckShape(AaveV3Market m)
+    {
+        if (ReserveCount != m.Reserves.Count || ScaledDebt.Length != ReserveCount || StableDebt.Length != ReserveCount || CollateralDisabled.Length != ReserveCount)
+        {
+            throw new ArgumentException($"account {User} has {ReserveCount} reserve slots but market '{m.Name}' has {m.Reserves.Count} reserves");
+        }
+    }
+}
