@@ -1,0 +1,209 @@
+using System.Numerics;
+using DefiCascade.Core.Math;
+using DefiCascade.Core.Snapshot;
+using DefiCascade.Simulation.Results;
+using DefiCascade.Simulation.Scenarios;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>Progress of a run, for a progress bar: blocks done out of the path plus the settle cap.</summary>
+public readonly record struct RunProgress(int Block, int MaxBlocks, int Liquidations);
+
+/// <summary>
+/// The block clock (shared/DESIGN.md): per block, exogenous prices, arbitrage, oracles,
+/// liquidations, endogenous impact, metrics. Runs the scenario's path, then keeps going until
+/// a block passes with nothing left to do ("converged") or the settle cap binds ("truncated").
+/// </summary>
+public sealed class CascadeEngine
+{
+    public const string EngineName = "DefiCascade engine 0.1 (block clock, exact Uniswap V2/V3 and Aave V3 math)";
+
+    private readonly Scenario _scenario;
+    private readonly int _seed;
+    private readonly MarketState _state;
+    private readonly PricePath _path;
+    private readonly Router _router;
+    private readonly Arbitrageur _arbitrageur;
+    private readonly LiquidationBot _bot;
+    private readonly BigInteger _impactDecayWad;
+    private readonly int?[] _reference;
+
+    public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
+    {
+        _scenario = scenario;
+        _seed = seed;
+        _state = new MarketState(snapshot, scenario);
+        _path = new PricePath(scenario, _state.Tokens.Select(t => t.Symbol).ToList(), _state.StartPrices, seed);
+        _router = new Router(_state.Pools);
+        _arbitrageur = new Arbitrageur(_state, BigInteger.Zero);
+        _bot = new LiquidationBot(_state, _router, scenario.Market);
+        _reference = ReferencePools(_state);
+        _impactDecayWad = scenario.Market.ImpactHalfLifeBlocks == 0
+            ? WadRayMath.Wad
+            : new BigInteger(System.Math.Pow(0.5, 1.0 / scenario.Market.ImpactHalfLifeBlocks) * 1e18);
+    }
+
+    public MarketState State => _state;
+
+    public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        foreach (var book in _state.Books)
+        {
+            book.RescreenAll();
+        }
+
+        var records = new List<BlockRecord>();
+        var low = (BigInteger[])_state.External.Clone();
+        var maxBlocks = _scenario.DurationBlocks + _scenario.MaxSettleBlocks;
+        var (arbitrageTrades, oracleUpdates) = (0, 0);
+        var outcome = "truncated";
+        var block = 0;
+        var settle = 0;
+        while (block < maxBlocks)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            block++;
+            var timestamp = _state.Snapshot.BlockTimestamp + (long)block * _scenario.BlockSeconds;
+            MoveExternalPrices(block);
+            _arbitrageur.GasCostUsd8 = GasUsd(_scenario.Market.ArbitrageGas);
+            var trades = _arbitrageur.Run();
+            var updates = UpdateOracles(timestamp);
+            if (trades > 0)
+            {
+                _bot.PoolsMoved();
+            }
+
+            var activity = _bot.RunBlock(block, quiet: trades == 0 && updates == 0);
+            ApplyImpact();
+            arbitrageTrades += trades;
+            oracleUpdates += updates;
+            for (var a = 0; a < low.Length; a++)
+            {
+                low[a] = BigInteger.Min(low[a], _state.External[a]);
+            }
+
+            records.Add(Record(block, timestamp, activity, trades, updates));
+            progress?.Report(new RunProgress(block, maxBlocks, _bot.Events.Count));
+            if (block >= _scenario.DurationBlocks)
+            {
+                if (activity.Events == 0 && trades == 0 && updates == 0 && !activity.GasBound)
+                {
+                    outcome = "converged";
+                    break;
+                }
+
+                settle++;
+            }
+        }
+
+        var status = new RunStatus(
+            outcome, block, _scenario.DurationBlocks, settle,
+            outcome == "converged"
+                ? $"a block passed with no liquidation, arbitrage or oracle update after the {_scenario.DurationBlocks}-block path"
+                : $"stopped at the settle cap of {_scenario.MaxSettleBlocks} blocks after the path with activity still going: truncated, not converged");
+        return new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates);
+    }
+
+    private void MoveExternalPrices(int block)
+    {
+        var pathBlock = System.Math.Min(block, _scenario.DurationBlocks);
+        for (var a = 0; a < _state.Tokens.Count; a++)
+        {
+            var exogenous = _path.Price(a, pathBlock);
+            var price = exogenous * _state.ImpactWad[a] / WadRayMath.Wad;
+            _state.External[a] = price.Sign > 0 ? price : BigInteger.One;
+        }
+    }
+
+    private int UpdateOracles(long timestamp)
+    {
+        var updates = 0;
+        // Base feeds before derived feeds, so a derived answer follows its base in the same block.
+        foreach (var feed in _state.Feeds.Where(f => f is { IsDerived: false }).Concat(_state.Feeds.Where(f => f is { IsDerived: true })))
+        {
+            if (feed!.Observe(_state.External[_state.AssetIndex(feed.Asset)], timestamp))
+            {
+                updates++;
+            }
+        }
+
+        for (var b = 0; b < _state.Books.Count; b++)
+        {
+            if (_state.Books[b].SyncOracle(_state))
+            {
+                _state.Books[b].RescreenAll();
+                _bot.OracleMoved(b);
+            }
+        }
+
+        return updates;
+    }
+
+    private void ApplyImpact()
+    {
+        var depth = _scenario.Market.OffChainDepthUsdPerPercent;
+        for (var a = 0; a < _state.Tokens.Count; a++)
+        {
+            var impact = _state.ImpactWad[a];
+            if (_impactDecayWad != WadRayMath.Wad)
+            {
+                impact = WadRayMath.Wad + (impact - WadRayMath.Wad) * _impactDecayWad / WadRayMath.Wad;
+            }
+
+            var flow = _bot.NetFlowUsd[a];
+            if (!flow.IsZero && depth.TryGetValue(_state.Tokens[a].Symbol, out var usdPerPercent))
+            {
+                // Linear impact: a net flow of `depth` USD moves the price by 1%. Flow is USD with 8 decimals.
+                var move = flow * WadRayMath.Wad / (usdPerPercent * 100 * 100_000_000);
+                impact = impact * (WadRayMath.Wad + move) / WadRayMath.Wad;
+            }
+
+            _state.ImpactWad[a] = BigInteger.Max(impact, WadRayMath.Wad / 1_000_000);
+        }
+    }
+
+    private BlockRecord Record(int block, long timestamp, LiquidationBot.BlockActivity activity, int trades, int updates)
+    {
+        var pool = new BigInteger[_state.Tokens.Count];
+        var oracle = new BigInteger[_state.Tokens.Count];
+        for (var a = 0; a < pool.Length; a++)
+        {
+            pool[a] = _reference[a] is { } p ? _state.PoolPriceUsd(_state.Pools[p], a) : BigInteger.Zero;
+            oracle[a] = _state.Feeds[a]?.Answer ?? BigInteger.Zero;
+        }
+
+        var (below, badDebt) = ResultBuilder.Insolvency(_state);
+        return new BlockRecord(
+            block, timestamp, (BigInteger[])_state.External.Clone(), pool, oracle,
+            activity.Events, activity.Accounts, activity.DebtRepaidUsd, activity.CollateralSeizedUsd,
+            activity.ProfitUsd, activity.GasUsd, activity.GasUsed, trades, updates, below, badDebt, activity.GasBound);
+    }
+
+    /// <summary>The deepest pool (by start TVL at external prices) holding each asset: the "pool price" shown per asset.</summary>
+    internal static int?[] ReferencePools(MarketState state)
+    {
+        var reference = new int?[state.Tokens.Count];
+        var best = new BigInteger[state.Tokens.Count];
+        for (var p = 0; p < state.Pools.Count; p++)
+        {
+            var pool = state.Pools[p];
+            var (a0, a1) = (state.AssetIndex(pool.Token0), state.AssetIndex(pool.Token1));
+            var tvl = state.ExternalValue(a0, pool.Balance0) + state.ExternalValue(a1, pool.Balance1);
+            foreach (var a in new[] { a0, a1 })
+            {
+                if (reference[a] is null || tvl > best[a])
+                {
+                    (reference[a], best[a]) = (p, tvl);
+                }
+            }
+        }
+
+        return reference;
+    }
+
+    private BigInteger GasUsd(long gas)
+    {
+        var weth = _state.Tokens.Select((t, i) => (t, i)).First(x => x.t.Symbol is "WETH" or "ETH").i;
+        return gas * _scenario.Market.GasPriceGwei * 1_000_000_000L * _state.External[weth] / WadRayMath.Wad;
+    }
+}

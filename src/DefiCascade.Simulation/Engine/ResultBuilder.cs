@@ -1,0 +1,196 @@
+using System.Numerics;
+using DefiCascade.Core.Math;
+using DefiCascade.Lending.AaveV3;
+using DefiCascade.Simulation.Results;
+using DefiCascade.Simulation.Scenarios;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>
+/// Turns the final state into the result: bad debt (shortfall of every account whose collateral
+/// is worth less than its debt at the final oracle prices), attributed to debt reserves pro rata,
+/// the reasons positions were left, and the price outcomes.
+/// </summary>
+internal sealed class ResultBuilder(MarketState state, Scenario scenario, PricePath path, LiquidationBot bot, int seed)
+{
+    private const int ListedAccounts = 100;
+
+    /// <summary>Accounts below HF 1 and total shortfall (USD 8 decimals), exactly, over the screen's candidates.</summary>
+    public static (int Below, BigInteger Shortfall) Insolvency(MarketState state)
+    {
+        var below = 0;
+        var shortfall = BigInteger.Zero;
+        foreach (var book in state.Books)
+        {
+            foreach (var i in book.Candidates())
+            {
+                var data = book.AccountData(i);
+                if (data.HealthFactor < WadRayMath.Wad)
+                {
+                    below++;
+                }
+
+                if (data.TotalDebtBase > data.TotalCollateralBase)
+                {
+                    shortfall += data.TotalDebtBase - data.TotalCollateralBase;
+                }
+            }
+        }
+
+        return (below, shortfall);
+    }
+
+    public SimulationResult Build(RunStatus status, List<BlockRecord> blocks, BigInteger[] low, int arbitrageTrades, int oracleUpdates)
+    {
+        var accounts = new List<AccountOutcome>();
+        var reserves = new List<ReserveOutcome>();
+        var initialDebt = BigInteger.Zero;
+        var realized = BigInteger.Zero;
+        var totalAccounts = 0;
+        var withDebt = 0;
+        foreach (var (book, b) in state.Books.Select((x, b) => (x, b)))
+        {
+            totalAccounts += book.Accounts.Length;
+            withDebt += book.Accounts.Count(a => a.HasDebt);
+            initialDebt += book.InitialDebtBase;
+            var badByReserve = new BigInteger[book.Market.Reserves.Count];
+            foreach (var i in book.Candidates())
+            {
+                var data = book.AccountData(i);
+                var shortfall = BigInteger.Max(BigInteger.Zero, data.TotalDebtBase - data.TotalCollateralBase);
+                if (data.HealthFactor >= WadRayMath.Wad && shortfall.IsZero)
+                {
+                    continue;
+                }
+
+                if (data.TotalCollateralBase.IsZero)
+                {
+                    realized += data.TotalDebtBase;
+                }
+
+                Attribute(book, i, shortfall, data.TotalDebtBase, badByReserve);
+                accounts.Add(Outcome(book, b, i, data, shortfall));
+            }
+
+            for (var r = 0; r < book.Market.Reserves.Count; r++)
+            {
+                var symbol = book.Market.Reserves[r].Token.Symbol;
+                var repaid = bot.Events.Where(e => e.Market == book.Market.Name && e.DebtAsset == symbol).ToList();
+                var initial = book.InitialDebtBaseByReserve[r];
+                if (initial.IsZero && repaid.Count == 0)
+                {
+                    continue;
+                }
+
+                reserves.Add(new ReserveOutcome(
+                    book.Market.Name, symbol, initial,
+                    repaid.Aggregate(BigInteger.Zero, (s, e) => s + e.DebtRepaid),
+                    repaid.Aggregate(BigInteger.Zero, (s, e) => s + e.DebtRepaidUsd),
+                    badByReserve[r], Percent(badByReserve[r], initial)));
+            }
+        }
+
+        var badDebt = accounts.Aggregate(BigInteger.Zero, (s, a) => s + a.ShortfallUsd);
+        var events = bot.Events;
+        var totals = new RunTotals(
+            totalAccounts, withDebt, events.Count,
+            events.Select(e => (e.Market, e.User)).Distinct().Count(),
+            Sum(events, e => e.DebtRepaidUsd), Sum(events, e => e.CollateralSeizedUsd), Sum(events, e => e.ProtocolFeeUsd),
+            Sum(events, e => e.ProfitUsd), Sum(events, e => e.GasUsd), events.Sum(e => e.GasUsed),
+            arbitrageTrades, oracleUpdates, initialDebt, badDebt, realized, Percent(badDebt, initialDebt),
+            accounts.Count(a => a.ShortfallUsd > 0), accounts.Count(a => a.HealthFactor < WadRayMath.Wad));
+
+        var listed = accounts
+            .OrderByDescending(a => a.ShortfallUsd).ThenByDescending(a => a.DebtUsd).ThenBy(a => a.User.Hex, StringComparer.Ordinal)
+            .Take(ListedAccounts).ToList();
+        return new SimulationResult(Header(), status, totals, reserves, Prices(blocks, low), Reasons(accounts), listed, blocks, events);
+    }
+
+    private static void Attribute(LendingBook book, int i, BigInteger shortfall, BigInteger totalDebt, BigInteger[] badByReserve)
+    {
+        if (shortfall.IsZero || totalDebt.IsZero)
+        {
+            return;
+        }
+
+        for (var r = 0; r < book.Market.Reserves.Count; r++)
+        {
+            var debt = book.Accounts[i].DebtBalance(book.Market, r);
+            if (!debt.IsZero)
+            {
+                var debtBase = debt * book.Oracle.Prices[r] / book.Market.Reserves[r].Token.Unit;
+                badByReserve[r] += shortfall * debtBase / totalDebt;
+            }
+        }
+    }
+
+    private AccountOutcome Outcome(LendingBook book, int b, int i, UserAccountData data, BigInteger shortfall)
+    {
+        var account = book.Accounts[i];
+        var reason = data.TotalCollateralBase.IsZero ? UnliquidatableReason.NoCollateral : bot.LastReason(b, i);
+        var collateral = Enumerable.Range(0, book.Market.Reserves.Count).Where(account.IsUsingAsCollateral).Select(r => book.Market.Reserves[r].Token.Symbol).ToList();
+        var debt = Enumerable.Range(0, book.Market.Reserves.Count).Where(account.IsBorrowing).Select(r => book.Market.Reserves[r].Token.Symbol).ToList();
+        return new AccountOutcome(book.Market.Name, account.User, account.EMode, collateral, debt, data.TotalCollateralBase, data.TotalDebtBase, shortfall, data.HealthFactor, reason);
+    }
+
+    private static List<UnliquidatableSummary> Reasons(List<AccountOutcome> accounts) =>
+        accounts.Where(a => a.HealthFactor < WadRayMath.Wad)
+            .GroupBy(a => a.Reason)
+            .OrderBy(g => g.Key)
+            .Select(g => new UnliquidatableSummary(g.Key, g.Count(), Sum(g, a => a.DebtUsd), Sum(g, a => a.CollateralUsd), Explain(g.Key)))
+            .ToList();
+
+    private List<AssetPriceOutcome> Prices(List<BlockRecord> blocks, BigInteger[] low)
+    {
+        var last = blocks.Count == 0 ? null : blocks[^1];
+        var end = System.Math.Min(last?.Block ?? 0, scenario.DurationBlocks);
+        return state.Tokens.Select((t, a) =>
+        {
+            var start = state.StartPrices[a];
+            var exogenous = path.Price(a, end);
+            var realized = state.External[a];
+            var exoMove = Percent(exogenous - start, start);
+            var realMove = Percent(realized - start, start);
+            return new AssetPriceOutcome(t.Symbol, start, exogenous, realized, low[a],
+                last?.Oracle[a] ?? BigInteger.Zero, last?.Pool[a] ?? BigInteger.Zero, exoMove, realMove, realMove - exoMove);
+        }).ToList();
+    }
+
+    private RunHeader Header() => new(
+        CascadeEngine.EngineName,
+        AaveV3Version.Name,
+        state.Snapshot.ChainId,
+        state.Snapshot.BlockNumber,
+        state.Snapshot.BlockTimestamp,
+        state.Snapshot.Origin.Kind,
+        state.Snapshot.Origin.Coverage,
+        scenario.Name,
+        scenario.Description,
+        seed,
+        scenario.BlockSeconds,
+        scenario.Market.Describe().Select(d => new Assumption(d.Name, d.Value, d.Basis))
+            .Append(new Assumption("oracle pricing", "oracle answers (USD, 8 decimals)", "bad debt and liquidation volumes are valued at the protocol's oracle prices; profit and gas at external prices"))
+            .Append(new Assumption("routing", "best single route (direct or one intermediate hop)", "an order is not split across pools; pools between blocks are arbitraged toward the external price"))
+            .Append(new Assumption("interest", "not accrued", "indexes stay at the snapshot's over the horizon"))
+            .ToList());
+
+    private static string Explain(UnliquidatableReason reason) => reason switch
+    {
+        UnliquidatableReason.Unprofitable => "gas, slippage and the flash-loan fee exceed the liquidation bonus at every slice size",
+        UnliquidatableReason.Dust => "the whole debt is worth less than the gas of one liquidation and swap",
+        UnliquidatableReason.NoLiquidity => "the pools ran out of liquidity before the seized collateral was sold",
+        UnliquidatableReason.DataExhausted => "the sale walked past the part of the pool book that was read",
+        UnliquidatableReason.NoRoute => "no pool path from the collateral to the debt asset",
+        UnliquidatableReason.NoCollateral => "all collateral is gone; the remaining debt is realized bad debt",
+        UnliquidatableReason.GasBudget => "the block's liquidation gas budget ran out before its turn",
+        UnliquidatableReason.Refused => "the protocol refuses the liquidation (reserve paused or inactive)",
+        _ => "below HF 1 and not yet examined by a bot",
+    };
+
+    private static BigInteger Sum<T>(IEnumerable<T> items, Func<T, BigInteger> selector) =>
+        items.Aggregate(BigInteger.Zero, (s, x) => s + selector(x));
+
+    // Ratios for display: exact integers in, a double percentage out.
+    private static double Percent(BigInteger part, BigInteger whole) =>
+        whole.IsZero ? 0 : (double)(part * 1_000_000 / whole) / 10_000.0;
+}

@@ -1,0 +1,128 @@
+using System.Numerics;
+using DefiCascade.Amm;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>One way to sell a token for another: one or two pool hops.</summary>
+public sealed record Route(IReadOnlyList<(int Pool, bool ZeroForOne)> Hops);
+
+/// <summary>The outcome of selling an amount along a route.</summary>
+public readonly record struct RouteQuote(Route? Route, BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop, int TicksCrossed)
+{
+    public bool Filled => Route is not null && Stop == SwapStop.Filled;
+}
+
+/// <summary>
+/// Finds routes between tokens (direct pools and two-hop paths through any pool token) and
+/// picks the one that pays most for a given amount, quoting each exactly on current pool state.
+/// Known simplification: an order goes down one route, not split across pools.
+/// </summary>
+public sealed class Router
+{
+    private readonly List<IAmmPool> _pools;
+    private readonly Dictionary<(string In, string Out), List<Route>> _routes = new();
+
+    public Router(List<IAmmPool> pools) => _pools = pools;
+
+    public IReadOnlyList<Route> Routes(string tokenIn, string tokenOut)
+    {
+        if (_routes.TryGetValue((tokenIn, tokenOut), out var cached))
+        {
+            return cached;
+        }
+
+        var routes = new List<Route>();
+        for (var p = 0; p < _pools.Count; p++)
+        {
+            if (Leg(p, tokenIn) is { } first && Other(p, first) == tokenOut)
+            {
+                routes.Add(new Route([(p, first)]));
+            }
+        }
+
+        for (var p = 0; p < _pools.Count; p++)
+        {
+            if (Leg(p, tokenIn) is not { } first)
+            {
+                continue;
+            }
+
+            var middle = Other(p, first);
+            if (middle == tokenOut)
+            {
+                continue;
+            }
+
+            for (var q = 0; q < _pools.Count; q++)
+            {
+                if (q != p && Leg(q, middle) is { } second && Other(q, second) == tokenOut)
+                {
+                    routes.Add(new Route([(p, first), (q, second)]));
+                }
+            }
+        }
+
+        _routes[(tokenIn, tokenOut)] = routes;
+        return routes;
+    }
+
+    /// <summary>The best filled quote for selling <paramref name="amountIn"/>; if none fills, the best partial one.</summary>
+    public RouteQuote Best(string tokenIn, string tokenOut, BigInteger amountIn)
+    {
+        RouteQuote best = default;
+        foreach (var route in Routes(tokenIn, tokenOut))
+        {
+            var quote = Quote(route, amountIn);
+            var better = best.Route is null
+                || (quote.Filled && !best.Filled)
+                || (quote.Filled == best.Filled && quote.AmountOut > best.AmountOut);
+            if (better)
+            {
+                best = quote;
+            }
+        }
+
+        return best;
+    }
+
+    public RouteQuote Quote(Route route, BigInteger amountIn) => Walk(route, amountIn, execute: false);
+
+    public RouteQuote Execute(Route route, BigInteger amountIn) => Walk(route, amountIn, execute: true);
+
+    private RouteQuote Walk(Route route, BigInteger amountIn, bool execute)
+    {
+        var amount = amountIn;
+        var ticks = 0;
+        var stop = SwapStop.Filled;
+        BigInteger firstIn = 0;
+        for (var h = 0; h < route.Hops.Count; h++)
+        {
+            var (pool, zeroForOne) = route.Hops[h];
+            var request = new SwapRequest(zeroForOne, amount, ExactInput: true);
+            var result = execute ? _pools[pool].Swap(request) : _pools[pool].Quote(request);
+            if (h == 0)
+            {
+                firstIn = result.AmountIn;
+            }
+
+            ticks += result.TicksCrossed;
+            if (result.Stop != SwapStop.Filled || result.AmountIn != amount)
+            {
+                stop = result.Stop == SwapStop.Filled ? SwapStop.OutOfLiquidity : result.Stop;
+            }
+
+            amount = result.AmountOut;
+            if (amount.IsZero)
+            {
+                break;
+            }
+        }
+
+        return new RouteQuote(route, firstIn, amount, stop, ticks);
+    }
+
+    private bool? Leg(int pool, string tokenIn) =>
+        _pools[pool].Token0.Symbol == tokenIn ? true : _pools[pool].Token1.Symbol == tokenIn ? false : null;
+
+    private string Other(int pool, bool zeroForOne) => zeroForOne ? _pools[pool].Token1.Symbol : _pools[pool].Token0.Symbol;
+}
