@@ -51,8 +51,87 @@ public static class TickMath
     private static readonly BigInteger TickLowOffset = Parse("3402992956809132418596140100660247210");
     private static readonly BigInteger TickHiOffset = Parse("291339464771989622907027621153398088495");
 
-    /// <summary>TickMath.getSqrtRatioAtTick: reverts ("T") when |tick| &gt; MAX_TICK.</summary>
+    /// <summary>
+    /// TickMath.getSqrtRatioAtTick, reverting ("T") when |tick| &gt; MAX_TICK. The same multiplication
+    /// chain as the contract, in 128-bit words: every factor and partial product is below 2^128, so
+    /// (ratio * m) &gt;&gt; 128 is the high half of a 128x128 product. Tested equal to the reference.
+    /// </summary>
     public static BigInteger GetSqrtRatioAtTick(int tick)
+    {
+        if (tick < MinTick || tick > MaxTick)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tick), tick, "T: tick outside [MIN_TICK, MAX_TICK]");
+        }
+
+        var absTick = tick < 0 ? -tick : tick;
+        var ratio = (absTick & 1) != 0 ? Bit0Multiplier128 : UInt128.MaxValue;
+        var one = (absTick & 1) == 0;
+        for (var i = 0; i < Multipliers128.Length; i++)
+        {
+            if ((absTick & (2 << i)) != 0)
+            {
+                // ratio starts at 2^128 (not representable): multiplying 2^128 by m and shifting gives m.
+                ratio = one ? Multipliers128[i] : MulHigh(ratio, Multipliers128[i]);
+                one = false;
+            }
+        }
+
+        BigInteger full = one ? Q128 : (BigInteger)ratio;
+        if (tick > 0)
+        {
+            full = Uint256Max / full;
+        }
+
+        return (full >> 32) + ((full & Mask32).IsZero ? BigInteger.Zero : BigInteger.One);
+    }
+
+    /// <summary>
+    /// TickMath.getTickAtSqrtRatio: the greatest tick whose ratio is &lt;= sqrtPriceX96, reverting ("R")
+    /// unless MIN_SQRT_RATIO &lt;= sqrtPriceX96 &lt; MAX_SQRT_RATIO. The contract's result is exactly
+    /// that tick, so a floating-point estimate settled by exact comparisons returns the same value
+    /// (tested against the line-by-line reference).
+    /// </summary>
+    public static int GetTickAtSqrtRatio(BigInteger sqrtPriceX96)
+    {
+        if (sqrtPriceX96 < MinSqrtRatio || sqrtPriceX96 >= MaxSqrtRatio)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sqrtPriceX96), sqrtPriceX96, "R: sqrt price outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)");
+        }
+
+        var estimate = (BigInteger.Log(sqrtPriceX96) - (96 * Math.Log(2))) * 2 / Math.Log(1.0001);
+        var tick = (int)Math.Clamp(Math.Floor(estimate), MinTick, MaxTick - 1);
+        while (tick > MinTick && GetSqrtRatioAtTick(tick) > sqrtPriceX96)
+        {
+            tick--;
+        }
+
+        while (tick + 1 < MaxTick && GetSqrtRatioAtTick(tick + 1) <= sqrtPriceX96)
+        {
+            tick++;
+        }
+
+        return tick;
+    }
+
+    // High 128 bits of a 128x128-bit product, from four 64x64 partial products. The casts to
+    // ulong deliberately keep the low 64 bits (unchecked); no sum here can exceed 2^128 - 1.
+    private static UInt128 MulHigh(UInt128 a, UInt128 b)
+    {
+        unchecked
+        {
+            var (a1, a0) = ((ulong)(a >> 64), (ulong)a);
+            var (b1, b0) = ((ulong)(b >> 64), (ulong)b);
+            var p00 = (UInt128)a0 * b0;
+            var p01 = (UInt128)a0 * b1;
+            var p10 = (UInt128)a1 * b0;
+            var p11 = (UInt128)a1 * b1;
+            var mid = (p00 >> 64) + (ulong)p01 + (ulong)p10;
+            return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+        }
+    }
+
+    /// <summary>Reference: a line-by-line BigInteger transcription of TickMath.getSqrtRatioAtTick; reverts ("T") when |tick| &gt; MAX_TICK.</summary>
+    public static BigInteger GetSqrtRatioAtTickReference(int tick)
     {
         if (tick < MinTick || tick > MaxTick)
         {
@@ -80,10 +159,10 @@ public static class TickMath
     }
 
     /// <summary>
-    /// TickMath.getTickAtSqrtRatio: the greatest tick whose ratio is &lt;= sqrtPriceX96. Reverts ("R")
+    /// Reference: a line-by-line transcription of TickMath.getTickAtSqrtRatio (msb, 14 log2 squarings): the greatest tick whose ratio is &lt;= sqrtPriceX96. Reverts ("R")
     /// unless MIN_SQRT_RATIO &lt;= sqrtPriceX96 &lt; MAX_SQRT_RATIO.
     /// </summary>
-    public static int GetTickAtSqrtRatio(BigInteger sqrtPriceX96)
+    public static int GetTickAtSqrtRatioReference(BigInteger sqrtPriceX96)
     {
         if (sqrtPriceX96 < MinSqrtRatio || sqrtPriceX96 >= MaxSqrtRatio)
         {
@@ -113,7 +192,7 @@ public static class TickMath
             return tickLow;
         }
 
-        return GetSqrtRatioAtTick(tickHi) <= sqrtPriceX96 ? tickHi : tickLow;
+        return GetSqrtRatioAtTickReference(tickHi) <= sqrtPriceX96 ? tickHi : tickLow;
     }
 
     /// <summary>GetTickAtSqrtRatio with the price clamped into the accepted range (for V2 display ticks).</summary>
@@ -126,6 +205,9 @@ public static class TickMath
 
         return sqrtPriceX96 >= MaxSqrtRatio ? MaxTick - 1 : GetTickAtSqrtRatio(sqrtPriceX96);
     }
+
+    private static readonly UInt128[] Multipliers128 = Multipliers.Select(m => (UInt128)m).ToArray();
+    private static readonly UInt128 Bit0Multiplier128 = (UInt128)Bit0Multiplier;
 
     private static BigInteger Hex(string hex) => BigInteger.Parse("0" + hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 

@@ -12,7 +12,7 @@ public sealed partial class LiquidationBot
     private const int HalvingSteps = 20;
 
     /// <summary>Profit, cost and route of one candidate liquidation, priced exactly on current state.</summary>
-    private sealed record Plan(int Collateral, int Debt, BigInteger DebtToCover, LiquidationQuote Quote, Route? Route, long Gas, BigInteger ProfitUsd, bool Partial);
+    private sealed record Plan(int Collateral, int Debt, BigInteger DebtToCover, LiquidationQuote Quote, Route? Route, long Gas, BigInteger Proceeds, BigInteger ProfitUsd, bool Partial);
 
     private readonly record struct Decision(Plan? Plan, UnliquidatableReason Reason);
 
@@ -91,6 +91,11 @@ public sealed partial class LiquidationBot
     {
         var full = Evaluate(book, i, c, d, UInt256.Max, out var why);
         var max = full?.Quote.DebtRepaid ?? book.Accounts[i].DebtBalance(book.Market, d);
+        if (full is not null && NoSliceCanPay(book, i, c, d, full, max, ref reason))
+        {
+            return null;
+        }
+
         Plan? paying = null;
         var failingAbove = max;
         for (var k = 1; k <= HalvingSteps && paying is null; k++)
@@ -139,6 +144,36 @@ public sealed partial class LiquidationBot
         return paying with { Partial = true };
     }
 
+    /// <summary>
+    /// An upper bound on any slice's profit: a swap's proceeds per unit never rise with size
+    /// (concave output), so the rate of a tiny probe, applied to the full slice, overstates what
+    /// any slice earns, while the fixed gas only grows in relative weight as slices shrink.
+    /// If even that bound loses at full size, no slice pays and the search is skipped.
+    /// </summary>
+    private bool NoSliceCanPay(LendingBook book, int i, int c, int d, Plan full, BigInteger max, ref UnliquidatableReason reason)
+    {
+        var probe = Evaluate(book, i, c, d, BigInteger.Max(BigInteger.One, max >> 16), out var why);
+        if (probe is null)
+        {
+            reason = Worse(reason, why);
+            return true;
+        }
+
+        if (probe.Quote.CollateralToLiquidator.IsZero)
+        {
+            return false;
+        }
+
+        var debt = book.Market.Reserves[d].Token;
+        var sameToken = book.Market.Reserves[c].Token.Symbol == debt.Symbol;
+        var minimumGas = _market.LiquidationGas + (sameToken ? 0 : _market.SwapGasPerHop);
+        var bestProceeds = full.Quote.CollateralToLiquidator * probe.Proceeds / probe.Quote.CollateralToLiquidator;
+        var bound = bestProceeds - full.Quote.DebtRepaid
+            - PercentageMath.PercentMul(full.Quote.DebtRepaid, _market.FlashLoanFeeBps)
+            - GasUsd(minimumGas) * debt.Unit / _state.External[book.ReserveAsset[d]];
+        return bound.Sign < 0;
+    }
+
     private Plan? Evaluate(LendingBook book, int i, int c, int d, BigInteger debtToCover, out UnliquidatableReason why)
     {
         why = UnliquidatableReason.None;
@@ -179,7 +214,7 @@ public sealed partial class LiquidationBot
         var gasInDebt = GasUsd(gas) * debt.Unit / _state.External[debtAsset];
         var profit = proceeds - quote.DebtRepaid - flashFee - gasInDebt;
         var profitUsd = profit * _state.External[debtAsset] / debt.Unit;
-        return new Plan(c, d, debtToCover, quote, route, gas, profitUsd, Partial: false);
+        return new Plan(c, d, debtToCover, quote, route, gas, proceeds, profitUsd, Partial: false);
     }
 
     private static List<(int Collateral, int Debt)> Pairs(LendingBook book, int i)
