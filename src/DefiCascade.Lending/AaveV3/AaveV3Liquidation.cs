@@ -12,12 +12,19 @@ namespace DefiCascade.Lending.AaveV3;
 public static class AaveV3Liquidation
 {
     /// <summary>What liquidationCall would do, without touching the account.</summary>
-    public static LiquidationQuote Quote(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r) => Plan(m, a, o, r).Quote;
+    public static LiquidationQuote Quote(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r) => Plan(m, a, o, r, null).Quote;
+
+    /// <summary>
+    /// The same quote when the caller already holds the account's health factor at these prices
+    /// (a liquidator sizing many slices of one account); it must be CalculateUserAccountData's.
+    /// </summary>
+    public static LiquidationQuote Quote(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r, BigInteger healthFactor) =>
+        Plan(m, a, o, r, healthFactor).Quote;
 
     /// <summary>liquidationCall: when the quote is Ok, burns the user's scaled debt and moves the scaled collateral out.</summary>
     public static LiquidationQuote Execute(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r)
     {
-        var plan = Plan(m, a, o, r);
+        var plan = Plan(m, a, o, r, null);
         if (!plan.Quote.Ok)
         {
             return plan.Quote;
@@ -44,7 +51,7 @@ public static class AaveV3Liquidation
         BigInteger ScaledFee,
         bool ClearCollateralBit);
 
-    private static LiquidationPlan Plan(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r)
+    private static LiquidationPlan Plan(AaveV3Market m, AaveAccount a, IAavePriceOracle o, LiquidationRequest r, BigInteger? knownHealthFactor)
     {
         ArgumentNullException.ThrowIfNull(m);
         ArgumentNullException.ThrowIfNull(a);
@@ -62,7 +69,7 @@ public static class AaveV3Liquidation
         var debt = m.Reserves[d];
 
         // executeLiquidationCall computes the health factor before any validation.
-        var healthFactor = AaveV3Accounting.CalculateUserAccountData(m, a, o).HealthFactor;
+        var healthFactor = knownHealthFactor ?? AaveV3Accounting.CalculateUserAccountData(m, a, o).HealthFactor;
 
         // _calculateDebt: close factor 100% at or below HF 0.95, else 50%.
         var variableDebt = a.VariableDebtBalance(m, d);

@@ -45,6 +45,9 @@ public sealed class CascadeEngine
 
     public MarketState State => _state;
 
+    /// <summary>How the liquidation bot prices an account on the current state (see LiquidationBot.Explain).</summary>
+    public IReadOnlyList<string> ExplainAccount(int book, int account) => _bot.Explain(book, account);
+
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         foreach (var book in _state.Books)
@@ -68,12 +71,7 @@ public sealed class CascadeEngine
             _arbitrageur.GasCostUsd8 = GasUsd(_scenario.Market.ArbitrageGas);
             var trades = _arbitrageur.Run();
             var updates = UpdateOracles(timestamp);
-            if (trades > 0)
-            {
-                _bot.PoolsMoved();
-            }
-
-            var activity = _bot.RunBlock(block, quiet: trades == 0 && updates == 0);
+            var activity = _bot.RunBlock(block);
             ApplyImpact();
             arbitrageTrades += trades;
             oracleUpdates += updates;
@@ -104,13 +102,25 @@ public sealed class CascadeEngine
         return new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates);
     }
 
+    /// <summary>
+    /// External price = exogenous path x the asset's own impact x the driver's impact passed on by
+    /// the asset's beta (selling ETH presses on everything that loads on ETH, as the shock does).
+    /// </summary>
     private void MoveExternalPrices(int block)
     {
         var pathBlock = System.Math.Min(block, _scenario.DurationBlocks);
+        var driver = _state.AssetIndex(_scenario.Driver);
         for (var a = 0; a < _state.Tokens.Count; a++)
         {
-            var exogenous = _path.Price(a, pathBlock);
-            var price = exogenous * _state.ImpactWad[a] / WadRayMath.Wad;
+            var impact = _state.ImpactWad[a];
+            if (a != driver && !_scenario.AssetPaths.ContainsKey(_state.Tokens[a].Symbol))
+            {
+                var beta = _scenario.BetasWad.TryGetValue(_state.Tokens[a].Symbol, out var b) ? b : BigInteger.Zero;
+                var passed = WadRayMath.Wad + beta * (_state.ImpactWad[driver] - WadRayMath.Wad) / WadRayMath.Wad;
+                impact = impact * BigInteger.Max(passed, WadRayMath.Wad / 1_000_000) / WadRayMath.Wad;
+            }
+
+            var price = _path.Price(a, pathBlock) * impact / WadRayMath.Wad;
             _state.External[a] = price.Sign > 0 ? price : BigInteger.One;
         }
     }
@@ -132,7 +142,6 @@ public sealed class CascadeEngine
             if (_state.Books[b].SyncOracle(_state))
             {
                 _state.Books[b].RescreenAll();
-                _bot.OracleMoved(b);
             }
         }
 
@@ -179,21 +188,40 @@ public sealed class CascadeEngine
             activity.ProfitUsd, activity.GasUsd, activity.GasUsed, trades, updates, below, badDebt, activity.GasBound);
     }
 
-    /// <summary>The deepest pool (by start TVL at external prices) holding each asset: the "pool price" shown per asset.</summary>
+    private static readonly string[] Numeraires = ["USDC", "USDT", "DAI", "WETH"];
+
+    /// <summary>
+    /// The pool whose price is shown per asset: the deepest pool (start TVL at external prices)
+    /// pairing it with the first available of USDC, USDT, DAI, WETH, so the reading is a dollar price.
+    /// </summary>
     internal static int?[] ReferencePools(MarketState state)
     {
         var reference = new int?[state.Tokens.Count];
-        var best = new BigInteger[state.Tokens.Count];
-        for (var p = 0; p < state.Pools.Count; p++)
+        for (var a = 0; a < state.Tokens.Count; a++)
         {
-            var pool = state.Pools[p];
-            var (a0, a1) = (state.AssetIndex(pool.Token0), state.AssetIndex(pool.Token1));
-            var tvl = state.ExternalValue(a0, pool.Balance0) + state.ExternalValue(a1, pool.Balance1);
-            foreach (var a in new[] { a0, a1 })
+            var symbol = state.Tokens[a].Symbol;
+            foreach (var numeraire in Numeraires.Where(n => n != symbol))
             {
-                if (reference[a] is null || tvl > best[a])
+                var best = BigInteger.MinusOne;
+                for (var p = 0; p < state.Pools.Count; p++)
                 {
-                    (reference[a], best[a]) = (p, tvl);
+                    var pool = state.Pools[p];
+                    var pair = (pool.Token0.Symbol, pool.Token1.Symbol);
+                    if (pair != (symbol, numeraire) && pair != (numeraire, symbol))
+                    {
+                        continue;
+                    }
+
+                    var tvl = state.ExternalValue(state.AssetIndex(pool.Token0), pool.Balance0) + state.ExternalValue(state.AssetIndex(pool.Token1), pool.Balance1);
+                    if (tvl > best)
+                    {
+                        (reference[a], best) = (p, tvl);
+                    }
+                }
+
+                if (reference[a] is not null)
+                {
+                    break;
                 }
             }
         }

@@ -11,6 +11,12 @@ public sealed partial class LiquidationBot
 {
     private const int HalvingSteps = 20;
 
+    // USD (8 decimals) of collateral in the near-marginal probe sale.
+    private static readonly BigInteger ProbeUsd = 100_00000000;
+
+    // Health factor of the account being sized: every slice is quoted on the same state.
+    private BigInteger _healthFactor;
+
     /// <summary>Profit, cost and route of one candidate liquidation, priced exactly on current state.</summary>
     private sealed record Plan(int Collateral, int Debt, BigInteger DebtToCover, LiquidationQuote Quote, Route? Route, long Gas, BigInteger Proceeds, BigInteger ProfitUsd, bool Partial);
 
@@ -19,32 +25,11 @@ public sealed partial class LiquidationBot
     /// <summary>Either a plan with non-negative profit, or the reason none exists.</summary>
     private Decision Decide(LendingBook book, int i, UserAccountData data)
     {
+        _healthFactor = data.HealthFactor;
         var pairs = Pairs(book, i);
         if (pairs.Count == 0)
         {
             return new Decision(null, UnliquidatableReason.NoCollateral);
-        }
-
-        Plan? best = null;
-        var reason = UnliquidatableReason.Unprofitable;
-        foreach (var (c, d) in pairs)
-        {
-            var plan = Evaluate(book, i, c, d, UInt256.Max, out var why);
-            if (plan is null)
-            {
-                reason = Worse(reason, why);
-                continue;
-            }
-
-            if (best is null || plan.ProfitUsd > best.ProfitUsd)
-            {
-                best = plan;
-            }
-        }
-
-        if (best is { ProfitUsd.Sign: >= 0 })
-        {
-            return new Decision(best, UnliquidatableReason.None);
         }
 
         if (IsDust(data))
@@ -52,50 +37,93 @@ public sealed partial class LiquidationBot
             return new Decision(null, UnliquidatableReason.Dust);
         }
 
-        // Nothing pays at full size: the largest slice that pays, on each pair.
-        Plan? slice = null;
+        Plan? best = null;
+        var toSearch = new List<(int C, int D, BigInteger Max)>();
+        var reason = UnliquidatableReason.Unprofitable;
         foreach (var (c, d) in pairs)
         {
-            var candidate = LargestPayingSlice(book, i, c, d, ref reason);
-            if (candidate is not null && (slice is null || candidate.Quote.DebtRepaid * book.Oracle.Prices[d] / book.Market.Reserves[d].Token.Unit
-                    > slice.Quote.DebtRepaid * book.Oracle.Prices[slice.Debt] / book.Market.Reserves[slice.Debt].Token.Unit))
+            var quote = Quote(book, i, c, d, UInt256.Max);
+            if (!quote.Ok)
+            {
+                reason = Worse(reason, UnliquidatableReason.Refused);
+                continue;
+            }
+
+            if (!MightPay(book, c, d, quote, ref reason))
+            {
+                continue;
+            }
+
+            var plan = Price(book, c, d, UInt256.Max, quote, out var why);
+            if (plan is { ProfitUsd.Sign: >= 0 })
+            {
+                best = best is null || plan.ProfitUsd > best.ProfitUsd ? plan : best;
+            }
+            else
+            {
+                reason = plan is null ? Worse(reason, why) : reason;
+                toSearch.Add((c, d, quote.DebtRepaid));
+            }
+        }
+
+        if (best is not null)
+        {
+            return new Decision(best, UnliquidatableReason.None);
+        }
+
+        // Nothing pays at full size where it might: the largest slice that pays, by USD repaid.
+        Plan? slice = null;
+        foreach (var (c, d, max) in toSearch)
+        {
+            var candidate = LargestPayingSlice(book, i, c, d, max, ref reason);
+            if (candidate is not null && (slice is null || RepaidUsd(book, candidate) > RepaidUsd(book, slice)))
             {
                 slice = candidate;
             }
         }
 
-        if (slice is not null)
-        {
-            return new Decision(slice, UnliquidatableReason.None);
-        }
-
-        return new Decision(null, reason);
+        return slice is not null ? new Decision(slice, UnliquidatableReason.None) : new Decision(null, reason);
     }
 
-    private Plan? BestAtMax(LendingBook book, int i)
+    /// <summary>
+    /// An upper bound on the profit of any slice of this pair, in exact integers: a sale's
+    /// proceeds per unit never rise with size (swap output is concave), so the near-marginal rate
+    /// of a small probe applied to the full slice overstates any slice's proceeds, while gas is
+    /// fixed. False when even that bound loses: no slice of this pair pays.
+    /// </summary>
+    private bool MightPay(LendingBook book, int c, int d, LiquidationQuote full, ref UnliquidatableReason reason)
     {
-        Plan? best = null;
-        foreach (var (c, d) in Pairs(book, i))
+        var collateral = book.Market.Reserves[c].Token;
+        var debt = book.Market.Reserves[d].Token;
+        if (collateral.Symbol == debt.Symbol)
         {
-            var plan = Evaluate(book, i, c, d, UInt256.Max, out _);
-            if (plan is not null && (best is null || plan.ProfitUsd > best.ProfitUsd))
-            {
-                best = plan;
-            }
+            return true;
         }
 
-        return best;
+        var collateralAsset = book.ReserveAsset[c];
+        var probeAmount = BigInteger.Max(BigInteger.One, ProbeUsd * collateral.Unit / _state.External[collateralAsset]);
+        var probe = _router.Probe(collateral.Symbol, debt.Symbol, probeAmount);
+        if (probe.Route is null)
+        {
+            reason = Worse(reason, UnliquidatableReason.NoRoute);
+            return false;
+        }
+
+        if (!probe.Filled || probe.AmountIn.IsZero)
+        {
+            reason = Worse(reason, probe.Stop == SwapStop.DataExhausted ? UnliquidatableReason.DataExhausted : UnliquidatableReason.NoLiquidity);
+            return false;
+        }
+
+        var bestProceeds = full.CollateralToLiquidator * probe.AmountOut / probe.AmountIn;
+        var bound = bestProceeds - full.DebtRepaid
+            - PercentageMath.PercentMul(full.DebtRepaid, _market.FlashLoanFeeBps)
+            - GasUsd(_market.LiquidationGas + _market.SwapGasPerHop) * debt.Unit / _state.External[book.ReserveAsset[d]];
+        return bound.Sign >= 0;
     }
 
-    private Plan? LargestPayingSlice(LendingBook book, int i, int c, int d, ref UnliquidatableReason reason)
+    private Plan? LargestPayingSlice(LendingBook book, int i, int c, int d, BigInteger max, ref UnliquidatableReason reason)
     {
-        var full = Evaluate(book, i, c, d, UInt256.Max, out var why);
-        var max = full?.Quote.DebtRepaid ?? book.Accounts[i].DebtBalance(book.Market, d);
-        if (full is not null && NoSliceCanPay(book, i, c, d, full, max, ref reason))
-        {
-            return null;
-        }
-
         Plan? paying = null;
         var failingAbove = max;
         for (var k = 1; k <= HalvingSteps && paying is null; k++)
@@ -106,7 +134,7 @@ public sealed partial class LiquidationBot
                 break;
             }
 
-            var plan = Evaluate(book, i, c, d, size, out why);
+            var plan = Evaluate(book, i, c, d, size, out var why);
             if (plan is { ProfitUsd.Sign: >= 0 })
             {
                 paying = plan;
@@ -123,10 +151,10 @@ public sealed partial class LiquidationBot
             return null;
         }
 
-        // Bisect between the paying slice and the smallest failing size above it (to 0.1%).
+        // Bisect between the paying slice and the smallest failing size above it (to 1%).
         var lo = paying.DebtToCover;
         var hi = failingAbove;
-        while (hi - lo > BigInteger.Max(1, lo / 1000))
+        while (hi - lo > BigInteger.Max(1, lo / 100))
         {
             var mid = (lo + hi) / 2;
             var plan = Evaluate(book, i, c, d, mid, out _);
@@ -144,46 +172,25 @@ public sealed partial class LiquidationBot
         return paying with { Partial = true };
     }
 
-    /// <summary>
-    /// An upper bound on any slice's profit: a swap's proceeds per unit never rise with size
-    /// (concave output), so the rate of a tiny probe, applied to the full slice, overstates what
-    /// any slice earns, while the fixed gas only grows in relative weight as slices shrink.
-    /// If even that bound loses at full size, no slice pays and the search is skipped.
-    /// </summary>
-    private bool NoSliceCanPay(LendingBook book, int i, int c, int d, Plan full, BigInteger max, ref UnliquidatableReason reason)
-    {
-        var probe = Evaluate(book, i, c, d, BigInteger.Max(BigInteger.One, max >> 16), out var why);
-        if (probe is null)
-        {
-            reason = Worse(reason, why);
-            return true;
-        }
-
-        if (probe.Quote.CollateralToLiquidator.IsZero)
-        {
-            return false;
-        }
-
-        var debt = book.Market.Reserves[d].Token;
-        var sameToken = book.Market.Reserves[c].Token.Symbol == debt.Symbol;
-        var minimumGas = _market.LiquidationGas + (sameToken ? 0 : _market.SwapGasPerHop);
-        var bestProceeds = full.Quote.CollateralToLiquidator * probe.Proceeds / probe.Quote.CollateralToLiquidator;
-        var bound = bestProceeds - full.Quote.DebtRepaid
-            - PercentageMath.PercentMul(full.Quote.DebtRepaid, _market.FlashLoanFeeBps)
-            - GasUsd(minimumGas) * debt.Unit / _state.External[book.ReserveAsset[d]];
-        return bound.Sign < 0;
-    }
+    private LiquidationQuote Quote(LendingBook book, int i, int c, int d, BigInteger debtToCover) =>
+        AaveV3Liquidation.Quote(book.Market, book.Accounts[i], book.Oracle, new LiquidationRequest(c, d, debtToCover), _healthFactor);
 
     private Plan? Evaluate(LendingBook book, int i, int c, int d, BigInteger debtToCover, out UnliquidatableReason why)
     {
-        why = UnliquidatableReason.None;
-        var quote = AaveV3Liquidation.Quote(book.Market, book.Accounts[i], book.Oracle, new LiquidationRequest(c, d, debtToCover));
+        var quote = Quote(book, i, c, d, debtToCover);
         if (!quote.Ok)
         {
             why = UnliquidatableReason.Refused;
             return null;
         }
 
+        return Price(book, c, d, debtToCover, quote, out why);
+    }
+
+    /// <summary>Exact profit of a quoted liquidation: sell what it seizes along the best route, pay the flash loan and gas.</summary>
+    private Plan? Price(LendingBook book, int c, int d, BigInteger debtToCover, LiquidationQuote quote, out UnliquidatableReason why)
+    {
+        why = UnliquidatableReason.None;
         var collateral = book.Market.Reserves[c].Token;
         var debt = book.Market.Reserves[d].Token;
         var proceeds = quote.CollateralToLiquidator;
@@ -216,6 +223,9 @@ public sealed partial class LiquidationBot
         var profitUsd = profit * _state.External[debtAsset] / debt.Unit;
         return new Plan(c, d, debtToCover, quote, route, gas, proceeds, profitUsd, Partial: false);
     }
+
+    private static BigInteger RepaidUsd(LendingBook book, Plan plan) =>
+        plan.Quote.DebtRepaid * book.Oracle.Prices[plan.Debt] / book.Market.Reserves[plan.Debt].Token.Unit;
 
     private static List<(int Collateral, int Debt)> Pairs(LendingBook book, int i)
     {

@@ -10,20 +10,19 @@ namespace DefiCascade.Simulation.Engine;
 /// The competitive liquidator: scans accounts below HF 1 at oracle prices, prices every
 /// (collateral, debt) pair with the protocol's exact rules and an exact sale through the pools,
 /// and takes the largest slice that still pays (bonus minus protocol fee, slippage, gas and the
-/// flash-loan fee). The most profitable liquidations go first; the block's gas budget caps them.
+/// flash-loan fee). The largest positions go first; the block's gas budget caps them. Every
+/// account below HF 1 is examined every block: arbitrage refills pools between blocks, so no
+/// verdict carries over.
 /// </summary>
 public sealed partial class LiquidationBot
 {
-    private const int RecheckBlocks = 5;
     private const int MaxCallsPerAccountPerBlock = 8;
 
     private readonly MarketState _state;
     private readonly Router _router;
     private readonly MarketAssumptions _market;
     private readonly int _gasAsset;
-    private readonly Dictionary<(int Book, int Account), Verdict> _verdicts = new();
-    private readonly int[] _oracleVersion;
-    private long _stateVersion;
+    private readonly Dictionary<(int Book, int Account), UnliquidatableReason> _verdicts = new();
 
     public LiquidationBot(MarketState state, Router router, MarketAssumptions market)
     {
@@ -35,8 +34,6 @@ public sealed partial class LiquidationBot
         {
             throw new InvalidOperationException("the snapshot needs a WETH token to value gas (ETH) in USD");
         }
-
-        _oracleVersion = new int[state.Books.Count];
     }
 
     /// <summary>Net USD (8 decimals) bought (+) or sold (−) per asset by liquidators this block.</summary>
@@ -44,30 +41,17 @@ public sealed partial class LiquidationBot
 
     public List<LiquidationEvent> Events { get; } = [];
 
-    public void OracleMoved(int book)
-    {
-        _oracleVersion[book]++;
-        _stateVersion++;
-    }
-
-    /// <summary>Pools moved (arbitrage): verdicts made before are stale, though still trusted for a few busy blocks.</summary>
-    public void PoolsMoved() => _stateVersion++;
-
     /// <summary>The last verdict on an account that was not (fully) liquidated.</summary>
     public UnliquidatableReason LastReason(int book, int account) =>
-        _verdicts.TryGetValue((book, account), out var v) ? v.Reason : UnliquidatableReason.None;
+        _verdicts.TryGetValue((book, account), out var reason) ? reason : UnliquidatableReason.None;
 
-    /// <summary>
-    /// Runs one block's liquidations on every book. In a quiet block (no price, oracle or pool
-    /// move before the bots) every stale verdict is re-examined, so a run is only called
-    /// converged once each position left was judged on the final state.
-    /// </summary>
-    public BlockActivity RunBlock(int block, bool quiet)
+    /// <summary>Runs one block's liquidations on every book.</summary>
+    public BlockActivity RunBlock(int block)
     {
-        _quiet = quiet;
+        _router.PoolsMoved();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock);
-        for (var b = 0; b < _state.Books.Count && !activity.GasBound; b++)
+        for (var b = 0; b < _state.Books.Count; b++)
         {
             RunBook(block, b, activity);
         }
@@ -78,20 +62,22 @@ public sealed partial class LiquidationBot
     private void RunBook(int block, int b, BlockActivity activity)
     {
         var book = _state.Books[b];
-        var ordered = new List<(int Account, BigInteger Profit)>();
+        var ordered = new List<(int Account, BigInteger Debt)>();
         foreach (var i in book.Candidates())
         {
-            if (book.AccountData(i).HealthFactor >= WadRayMath.Wad || IsSettledVerdict(b, i, block))
+            var data = book.AccountData(i);
+            if (data.HealthFactor < WadRayMath.Wad)
             {
-                continue;
+                ordered.Add((i, data.TotalDebtBase));
             }
-
-            var first = BestAtMax(book, i);
-            ordered.Add((i, first?.ProfitUsd ?? BigInteger.MinusOne));
+            else
+            {
+                _verdicts.Remove((b, i));
+            }
         }
 
-        // Competition: the most profitable liquidations land first; ties by account order (deterministic).
-        ordered.Sort((x, y) => y.Profit != x.Profit ? y.Profit.CompareTo(x.Profit) : x.Account.CompareTo(y.Account));
+        // Competition: the largest positions (the largest bonuses) land first; ties by account order (deterministic).
+        ordered.Sort((x, y) => y.Debt != x.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
         var queue = new Queue<int>(ordered.Select(o => o.Account));
         var calls = new Dictionary<int, int>();
         while (queue.Count > 0)
@@ -104,21 +90,28 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
+            if (activity.GasBound)
+            {
+                _verdicts[(b, i)] = UnliquidatableReason.GasBudget;
+                continue;
+            }
+
             var decision = Decide(book, i, data);
             if (decision.Plan is not { } plan)
             {
-                _verdicts[(b, i)] = new Verdict(decision.Reason, block, _oracleVersion[b], _stateVersion);
+                _verdicts[(b, i)] = decision.Reason;
                 continue;
             }
 
             if (plan.Gas > activity.GasLeft)
             {
                 activity.GasBound = true;
-                _verdicts[(b, i)] = new Verdict(UnliquidatableReason.GasBudget, block, -1, -1);
+                _verdicts[(b, i)] = UnliquidatableReason.GasBudget;
                 continue;
             }
 
-            Execute(block, b, book, i, plan, activity);
+            Execute(block, book, i, plan, activity);
+            _verdicts.Remove((b, i));
             calls[i] = calls.GetValueOrDefault(i) + 1;
             book.RescreenAccount(i);
             if (calls[i] < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + 1e-6)
@@ -128,15 +121,7 @@ public sealed partial class LiquidationBot
         }
     }
 
-    private bool _quiet;
-
-    private bool IsSettledVerdict(int b, int i, int block) =>
-        _verdicts.TryGetValue((b, i), out var v)
-        && v.Reason != UnliquidatableReason.GasBudget
-        && v.OracleVersion == _oracleVersion[b]
-        && (v.StateVersion == _stateVersion || (!_quiet && block - v.Block < RecheckBlocks));
-
-    private void Execute(int block, int b, LendingBook book, int i, Plan plan, BlockActivity activity)
+    private void Execute(int block, LendingBook book, int i, Plan plan, BlockActivity activity)
     {
         var account = book.Accounts[i];
         var request = new LiquidationRequest(plan.Collateral, plan.Debt, plan.DebtToCover);
@@ -157,24 +142,20 @@ public sealed partial class LiquidationBot
             NetFlowUsd[debtAsset] += _state.ExternalValue(debtAsset, proceeds);
         }
 
-        var after = book.AccountData(i).HealthFactor;
         var oracle = book.Oracle.Prices;
         var collateralUnit = book.Market.Reserves[plan.Collateral].Token.Unit;
         var debtUnit = book.Market.Reserves[plan.Debt].Token.Unit;
-        var gasUsd = GasUsd(plan.Gas);
         var evt = new LiquidationEvent(
             block, book.Market.Name, account.User,
             book.Market.Reserves[plan.Collateral].Token.Symbol, book.Market.Reserves[plan.Debt].Token.Symbol,
             result.DebtRepaid, result.CollateralToLiquidator, result.ProtocolFee, proceeds,
-            result.HealthFactorBefore, after, result.CloseFactorBps, result.CollateralCapBinding,
+            result.HealthFactorBefore, book.AccountData(i).HealthFactor, result.CloseFactorBps, result.CollateralCapBinding,
             result.DebtRepaid * oracle[plan.Debt] / debtUnit,
             (result.CollateralToLiquidator + result.ProtocolFee) * oracle[plan.Collateral] / collateralUnit,
             result.ProtocolFee * oracle[plan.Collateral] / collateralUnit,
-            plan.ProfitUsd, gasUsd, plan.Gas, plan.Partial);
+            plan.ProfitUsd, GasUsd(plan.Gas), plan.Gas, plan.Partial);
         Events.Add(evt);
-        _stateVersion++;
         activity.Record(evt);
-        _verdicts.Remove((b, i));
     }
 
     private BigInteger GasUsd(long gas) =>
@@ -215,6 +196,4 @@ public sealed partial class LiquidationBot
             GasLeft -= e.GasUsed;
         }
     }
-
-    private readonly record struct Verdict(UnliquidatableReason Reason, int Block, int OracleVersion, long StateVersion);
 }

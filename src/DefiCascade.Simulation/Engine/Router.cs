@@ -3,7 +3,7 @@ using DefiCascade.Amm;
 
 namespace DefiCascade.Simulation.Engine;
 
-/// <summary>One way to sell a token for another: one or two pool hops.</summary>
+/// <summary>One way to sell a token for another: up to three pool hops.</summary>
 public sealed record Route(IReadOnlyList<(int Pool, bool ZeroForOne)> Hops);
 
 /// <summary>The outcome of selling an amount along a route.</summary>
@@ -13,17 +13,21 @@ public readonly record struct RouteQuote(Route? Route, BigInteger AmountIn, BigI
 }
 
 /// <summary>
-/// Finds routes between tokens (direct pools and two-hop paths through any pool token) and
+/// Finds routes between tokens (direct pools and paths of up to three hops through pool tokens) and
 /// picks the one that pays most for a given amount, quoting each exactly on current pool state.
 /// Known simplification: an order goes down one route, not split across pools.
 /// </summary>
 public sealed class Router
 {
+    public const int MaxHops = 3;
+
     private readonly List<IAmmPool> _pools;
     private readonly Dictionary<(string In, string Out), List<Route>> _routes = new();
+    private readonly Dictionary<(string In, string Out, BigInteger Amount), RouteQuote> _probes = new();
 
     public Router(List<IAmmPool> pools) => _pools = pools;
 
+    /// <summary>All simple paths of up to <see cref="MaxHops"/> pools from one token to another (no token visited twice).</summary>
     public IReadOnlyList<Route> Routes(string tokenIn, string tokenOut)
     {
         if (_routes.TryGetValue((tokenIn, tokenOut), out var cached))
@@ -32,36 +36,42 @@ public sealed class Router
         }
 
         var routes = new List<Route>();
-        for (var p = 0; p < _pools.Count; p++)
+        var hops = new List<(int Pool, bool ZeroForOne)>();
+        var visited = new HashSet<string> { tokenIn };
+
+        void Extend(string from)
         {
-            if (Leg(p, tokenIn) is { } first && Other(p, first) == tokenOut)
+            for (var p = 0; p < _pools.Count; p++)
             {
-                routes.Add(new Route([(p, first)]));
-            }
-        }
-
-        for (var p = 0; p < _pools.Count; p++)
-        {
-            if (Leg(p, tokenIn) is not { } first)
-            {
-                continue;
-            }
-
-            var middle = Other(p, first);
-            if (middle == tokenOut)
-            {
-                continue;
-            }
-
-            for (var q = 0; q < _pools.Count; q++)
-            {
-                if (q != p && Leg(q, middle) is { } second && Other(q, second) == tokenOut)
+                if (Leg(p, from) is not { } zeroForOne)
                 {
-                    routes.Add(new Route([(p, first), (q, second)]));
+                    continue;
                 }
+
+                var next = Other(p, zeroForOne);
+                if (visited.Contains(next))
+                {
+                    continue;
+                }
+
+                hops.Add((p, zeroForOne));
+                if (next == tokenOut)
+                {
+                    routes.Add(new Route([.. hops]));
+                }
+                else if (hops.Count < MaxHops)
+                {
+                    visited.Add(next);
+                    Extend(next);
+                    visited.Remove(next);
+                }
+
+                hops.RemoveAt(hops.Count - 1);
             }
         }
 
+        Extend(tokenIn);
+        routes.Sort((a, b) => a.Hops.Count.CompareTo(b.Hops.Count));
         _routes[(tokenIn, tokenOut)] = routes;
         return routes;
     }
@@ -87,7 +97,29 @@ public sealed class Router
 
     public RouteQuote Quote(Route route, BigInteger amountIn) => Walk(route, amountIn, execute: false);
 
-    public RouteQuote Execute(Route route, BigInteger amountIn) => Walk(route, amountIn, execute: true);
+    public RouteQuote Execute(Route route, BigInteger amountIn)
+    {
+        PoolsMoved();
+        return Walk(route, amountIn, execute: true);
+    }
+
+    /// <summary>
+    /// The best quote for a small reference amount, cached until a pool moves: the near-marginal
+    /// rate a sale of any size cannot beat (swap output is concave in the input).
+    /// </summary>
+    public RouteQuote Probe(string tokenIn, string tokenOut, BigInteger amountIn)
+    {
+        if (!_probes.TryGetValue((tokenIn, tokenOut, amountIn), out var quote))
+        {
+            quote = Best(tokenIn, tokenOut, amountIn);
+            _probes[(tokenIn, tokenOut, amountIn)] = quote;
+        }
+
+        return quote;
+    }
+
+    /// <summary>Forget cached probes: a pool traded outside this router (arbitrage).</summary>
+    public void PoolsMoved() => _probes.Clear();
 
     private RouteQuote Walk(Route route, BigInteger amountIn, bool execute)
     {

@@ -78,9 +78,6 @@ public sealed record MarketAssumptions(
             ["WETH"] = 50_000_000,
             ["wstETH"] = 10_000_000,
             ["WBTC"] = 30_000_000,
-            ["USDC"] = 500_000_000,
-            ["USDT"] = 500_000_000,
-            ["DAI"] = 100_000_000,
         },
         ImpactHalfLifeBlocks: 0);
 
@@ -96,8 +93,10 @@ public sealed record MarketAssumptions(
         yield return ("flash-loan fee", $"{FlashLoanFeeBps} bps", "Aave V3 premium 0.05%; bots are assumed to borrow the debt asset (MARKET-FACTS §5)");
         foreach (var (asset, depth) in OffChainDepthUsdPerPercent.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            yield return ($"off-chain depth {asset}", $"${depth:N0} per 1%", "assumption: liquidators' net sales press the external price linearly by this depth; swept in scenarios");
+            yield return ($"off-chain depth {asset}", $"${depth:N0} per 1%", "assumption: liquidators' net sales press the external price linearly by this depth; ETH's impact passes to assets loading on ETH by their beta");
         }
+
+        yield return ("off-chain depth, other assets", "no impact", "stablecoins hold their peg through mint/redeem; give a depth in the scenario to change that");
 
         yield return ("impact half-life", ImpactHalfLifeBlocks == 0 ? "permanent" : $"{ImpactHalfLifeBlocks} blocks", "assumption: how fast the external price forgets liquidation selling");
     }
