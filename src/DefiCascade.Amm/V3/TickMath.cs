@@ -63,6 +63,14 @@ public static class TickMath
             throw new ArgumentOutOfRangeException(nameof(tick), tick, "T: tick outside [MIN_TICK, MAX_TICK]");
         }
 
+        // Pure function of the tick; swap walks hit the same boundaries again and again.
+        return SqrtRatioCache.GetOrAdd(tick, ComputeSqrtRatioAtTick);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, BigInteger> SqrtRatioCache = new();
+
+    private static BigInteger ComputeSqrtRatioAtTick(int tick)
+    {
         var absTick = tick < 0 ? -tick : tick;
         var ratio = (absTick & 1) != 0 ? Bit0Multiplier128 : UInt128.MaxValue;
         var one = (absTick & 1) == 0;

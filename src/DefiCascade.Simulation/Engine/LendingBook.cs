@@ -11,6 +11,8 @@ namespace DefiCascade.Simulation.Engine;
 public sealed class LendingBook
 {
     private readonly double[] _screenHf;
+    private readonly double[] _screenSolvency;
+    private readonly double[][] _collateralUnits;
     private readonly int[][] _collateralReserves;
     private readonly double[][] _collateralWeights;
     private readonly int[][] _debtReserves;
@@ -32,6 +34,8 @@ public sealed class LendingBook
         Oracle = new ArrayPriceOracle(ReserveAsset.Select(a => state.Feeds[a]!.Answer).ToArray());
         Accounts = snapshot.Positions.Select(p => AaveAccount.FromSnapshot(p, Market)).ToArray();
         _screenHf = new double[Accounts.Length];
+        _screenSolvency = new double[Accounts.Length];
+        _collateralUnits = new double[Accounts.Length][];
         _collateralReserves = new int[Accounts.Length][];
         _collateralWeights = new double[Accounts.Length][];
         _debtReserves = new int[Accounts.Length][];
@@ -70,7 +74,18 @@ public sealed class LendingBook
     /// <summary>Debt per reserve at the start, base currency at start oracle prices.</summary>
     public BigInteger[] InitialDebtBaseByReserve { get; }
 
+    /// <summary>
+    /// Relative margin of the float screen. Aave floors the weighted-average liquidation threshold
+    /// to whole basis points, so for a multi-collateral account the exact HF can sit up to
+    /// 1/avgLT (~2e-4 at 50% LT) from the real-valued one; float rounding adds ~1e-15. Accounts
+    /// within the margin are settled by the exact model (ScreeningTests measures this).
+    /// </summary>
+    public const double ScreenMargin = 5e-4;
+
     public double ScreenHealthFactor(int account) => _screenHf[account];
+
+    /// <summary>Float screen of collateral value over debt value (no thresholds): below 1 means insolvent.</summary>
+    public double ScreenSolvency(int account) => _screenSolvency[account];
 
     /// <summary>Copies the feeds' answers into the oracle the protocol reads; true when any moved.</summary>
     public bool SyncOracle(MarketState state)
@@ -95,7 +110,7 @@ public sealed class LendingBook
         var prices = Oracle.Prices.Select(p => (double)p).ToArray();
         for (var i = 0; i < Accounts.Length; i++)
         {
-            _screenHf[i] = Screen(i, prices);
+            Screen(i, prices);
         }
     }
 
@@ -103,15 +118,15 @@ public sealed class LendingBook
     public void RescreenAccount(int i)
     {
         RefreshAccountShape(i);
-        _screenHf[i] = Screen(i, Oracle.Prices.Select(p => (double)p).ToArray());
+        Screen(i, Oracle.Prices.Select(p => (double)p).ToArray());
     }
 
     /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles.</summary>
-    public IEnumerable<int> Candidates(double margin = 1e-6)
+    public IEnumerable<int> Candidates()
     {
         for (var i = 0; i < _screenHf.Length; i++)
         {
-            if (_screenHf[i] < 1.0 + margin)
+            if (_screenHf[i] < 1.0 + ScreenMargin)
             {
                 yield return i;
             }
@@ -120,25 +135,28 @@ public sealed class LendingBook
 
     public UserAccountData AccountData(int i) => AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle);
 
-    private double Screen(int i, double[] prices)
+    private void Screen(int i, double[] prices)
     {
-        double debt = 0, collateral = 0;
-        foreach (var (r, units) in _debtReserves[i].Zip(_debtUnits[i]))
+        double debt = 0, weighted = 0, collateral = 0;
+        var debtReserves = _debtReserves[i];
+        var debtUnits = _debtUnits[i];
+        for (var k = 0; k < debtReserves.Length; k++)
         {
-            debt += units * prices[r];
+            debt += debtUnits[k] * prices[debtReserves[k]];
         }
 
-        if (debt <= 0)
+        var collateralReserves = _collateralReserves[i];
+        var weights = _collateralWeights[i];
+        var units = _collateralUnits[i];
+        for (var k = 0; k < collateralReserves.Length; k++)
         {
-            return double.PositiveInfinity;
+            var price = prices[collateralReserves[k]];
+            weighted += weights[k] * price;
+            collateral += units[k] * price;
         }
 
-        foreach (var (r, weight) in _collateralReserves[i].Zip(_collateralWeights[i]))
-        {
-            collateral += weight * prices[r];
-        }
-
-        return collateral / debt;
+        _screenHf[i] = debt <= 0 ? double.PositiveInfinity : weighted / debt;
+        _screenSolvency[i] = debt <= 0 ? double.PositiveInfinity : collateral / debt;
     }
 
     private void RefreshAccountShape(int i)
@@ -147,6 +165,7 @@ public sealed class LendingBook
         var eMode = account.EMode == 0 ? null : Market.EMode(account.EMode);
         var cr = new List<int>();
         var cw = new List<double>();
+        var cu = new List<double>();
         var dr = new List<int>();
         var du = new List<double>();
         for (var r = 0; r < Market.Reserves.Count; r++)
@@ -159,6 +178,7 @@ public sealed class LendingBook
                 var lt = eMode is not null && reserve.EModeCategory == eMode.Id ? eMode.LiquidationThresholdBps : reserve.LiquidationThresholdBps;
                 cr.Add(r);
                 cw.Add((double)collateral / unit * lt / 10_000.0);
+                cu.Add((double)collateral / unit);
             }
 
             var debt = account.DebtBalance(Market, r);
@@ -171,6 +191,7 @@ public sealed class LendingBook
 
         _collateralReserves[i] = [.. cr];
         _collateralWeights[i] = [.. cw];
+        _collateralUnits[i] = [.. cu];
         _debtReserves[i] = [.. dr];
         _debtUnits[i] = [.. du];
     }

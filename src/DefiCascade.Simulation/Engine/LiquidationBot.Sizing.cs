@@ -38,7 +38,7 @@ public sealed partial class LiquidationBot
         }
 
         Plan? best = null;
-        var toSearch = new List<(int C, int D, BigInteger Max)>();
+        var toSearch = new List<(int C, int D, BigInteger Max, BigInteger Floor)>();
         var reason = UnliquidatableReason.Unprofitable;
         foreach (var (c, d) in pairs)
         {
@@ -49,7 +49,7 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
-            if (!MightPay(book, c, d, quote, ref reason))
+            if (SmallestSliceThatMightPay(book, c, d, quote, ref reason) is not { } floor)
             {
                 continue;
             }
@@ -62,7 +62,7 @@ public sealed partial class LiquidationBot
             else
             {
                 reason = plan is null ? Worse(reason, why) : reason;
-                toSearch.Add((c, d, quote.DebtRepaid));
+                toSearch.Add((c, d, quote.DebtRepaid, floor));
             }
         }
 
@@ -73,9 +73,9 @@ public sealed partial class LiquidationBot
 
         // Nothing pays at full size where it might: the largest slice that pays, by USD repaid.
         Plan? slice = null;
-        foreach (var (c, d, max) in toSearch)
+        foreach (var (c, d, max, floor) in toSearch)
         {
-            var candidate = LargestPayingSlice(book, i, c, d, max, ref reason);
+            var candidate = LargestPayingSlice(book, i, c, d, max, floor, ref reason);
             if (candidate is not null && (slice is null || RepaidUsd(book, candidate) > RepaidUsd(book, slice)))
             {
                 slice = candidate;
@@ -88,16 +88,18 @@ public sealed partial class LiquidationBot
     /// <summary>
     /// An upper bound on the profit of any slice of this pair, in exact integers: a sale's
     /// proceeds per unit never rise with size (swap output is concave), so the near-marginal rate
-    /// of a small probe applied to the full slice overstates any slice's proceeds, while gas is
-    /// fixed. False when even that bound loses: no slice of this pair pays.
+    /// r of a small probe overstates every slice's rate, and with k collateral seized per unit of
+    /// debt repaid a slice x earns at most x * (k * r - 1 - flash fee) - gas. Returns the smallest
+    /// debt slice for which that bound is not negative, or null when even the full slice's bound
+    /// loses (then no slice of this pair pays).
     /// </summary>
-    private bool MightPay(LendingBook book, int c, int d, LiquidationQuote full, ref UnliquidatableReason reason)
+    private BigInteger? SmallestSliceThatMightPay(LendingBook book, int c, int d, LiquidationQuote full, ref UnliquidatableReason reason)
     {
         var collateral = book.Market.Reserves[c].Token;
         var debt = book.Market.Reserves[d].Token;
-        if (collateral.Symbol == debt.Symbol)
+        if (collateral.Symbol == debt.Symbol || full.DebtRepaid.IsZero)
         {
-            return true;
+            return BigInteger.Zero;
         }
 
         var collateralAsset = book.ReserveAsset[c];
@@ -106,30 +108,36 @@ public sealed partial class LiquidationBot
         if (probe.Route is null)
         {
             reason = Worse(reason, UnliquidatableReason.NoRoute);
-            return false;
+            return null;
         }
 
         if (!probe.Filled || probe.AmountIn.IsZero)
         {
             reason = Worse(reason, probe.Stop == SwapStop.DataExhausted ? UnliquidatableReason.DataExhausted : UnliquidatableReason.NoLiquidity);
-            return false;
+            return null;
         }
 
-        var bestProceeds = full.CollateralToLiquidator * probe.AmountOut / probe.AmountIn;
-        var bound = bestProceeds - full.DebtRepaid
-            - PercentageMath.PercentMul(full.DebtRepaid, _market.FlashLoanFeeBps)
-            - GasUsd(_market.LiquidationGas + _market.SwapGasPerHop) * debt.Unit / _state.External[book.ReserveAsset[d]];
-        return bound.Sign >= 0;
+        var gas = GasUsd(_market.LiquidationGas + _market.SwapGasPerHop) * debt.Unit / _state.External[book.ReserveAsset[d]];
+        // Margin per unit of debt at the full slice, scaled by the full slice's debt: best proceeds - repaid - flash fee.
+        var margin = full.CollateralToLiquidator * probe.AmountOut / probe.AmountIn - full.DebtRepaid
+            - PercentageMath.PercentMul(full.DebtRepaid, _market.FlashLoanFeeBps);
+        if (margin < gas || margin.Sign <= 0)
+        {
+            return null;
+        }
+
+        // x * margin / full >= gas  =>  x >= gas * full / margin.
+        return gas * full.DebtRepaid / margin;
     }
 
-    private Plan? LargestPayingSlice(LendingBook book, int i, int c, int d, BigInteger max, ref UnliquidatableReason reason)
+    private Plan? LargestPayingSlice(LendingBook book, int i, int c, int d, BigInteger max, BigInteger floor, ref UnliquidatableReason reason)
     {
         Plan? paying = null;
         var failingAbove = max;
         for (var k = 1; k <= HalvingSteps && paying is null; k++)
         {
             var size = max >> k;
-            if (size.IsZero)
+            if (size.IsZero || size < floor)
             {
                 break;
             }

@@ -63,12 +63,14 @@ public sealed partial class LiquidationBot
     {
         var book = _state.Books[b];
         var ordered = new List<(int Account, BigInteger Debt)>();
+        var known = new Dictionary<int, UserAccountData>();
         foreach (var i in book.Candidates())
         {
             var data = book.AccountData(i);
             if (data.HealthFactor < WadRayMath.Wad)
             {
                 ordered.Add((i, data.TotalDebtBase));
+                known[i] = data;
             }
             else
             {
@@ -83,7 +85,8 @@ public sealed partial class LiquidationBot
         while (queue.Count > 0)
         {
             var i = queue.Dequeue();
-            var data = book.AccountData(i);
+            // Oracle prices are fixed within the block: the data holds until this account is liquidated.
+            var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
             if (data.HealthFactor >= WadRayMath.Wad)
             {
                 _verdicts.Remove((b, i));
@@ -114,7 +117,7 @@ public sealed partial class LiquidationBot
             _verdicts.Remove((b, i));
             calls[i] = calls.GetValueOrDefault(i) + 1;
             book.RescreenAccount(i);
-            if (calls[i] < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + 1e-6)
+            if (calls[i] < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + LendingBook.ScreenMargin)
             {
                 queue.Enqueue(i);
             }

@@ -15,7 +15,11 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
 {
     private const int ListedAccounts = 100;
 
-    /// <summary>Accounts below HF 1 and total shortfall (USD 8 decimals), exactly, over the screen's candidates.</summary>
+    /// <summary>
+    /// Accounts below HF 1 and total shortfall (USD 8 decimals) for the per-block series. The
+    /// screen decides clear cases; the exact model settles every account within its margin and
+    /// computes every shortfall, so the figures are exact.
+    /// </summary>
     public static (int Below, BigInteger Shortfall) Insolvency(MarketState state)
     {
         var below = 0;
@@ -24,12 +28,17 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         {
             foreach (var i in book.Candidates())
             {
-                var data = book.AccountData(i);
-                if (data.HealthFactor < WadRayMath.Wad)
+                var hf = book.ScreenHealthFactor(i);
+                var nearOne = hf > 1.0 - LendingBook.ScreenMargin;
+                var maybeInsolvent = book.ScreenSolvency(i) < 1.0 + LendingBook.ScreenMargin;
+                if (!nearOne && !maybeInsolvent)
                 {
                     below++;
+                    continue;
                 }
 
+                var data = book.AccountData(i);
+                below += data.HealthFactor < WadRayMath.Wad ? 1 : 0;
                 if (data.TotalDebtBase > data.TotalCollateralBase)
                 {
                     shortfall += data.TotalDebtBase - data.TotalCollateralBase;
