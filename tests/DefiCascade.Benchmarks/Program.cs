@@ -1,1 +1,4 @@
-Console.WriteLine("placeholder");
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/DefiCascade.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(DefiCascade.Benchmarks.DefaultSimulationBenchmark).Assembly).Run(args);

@@ -103,11 +103,26 @@ public static class SimulateCommand
         }
     }
 
-    internal static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>
+    /// A Spectre console on the given writer: colours and live progress only on a real terminal;
+    /// plain text, 160 columns wide, when the output goes to a file, a pipe or a test buffer.
+    /// </summary>
+    internal static IAnsiConsole Console(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = ReferenceEquals(writer, System.Console.Out) ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ReferenceEquals(writer, System.Console.Out) ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = ReferenceEquals(writer, System.Console.Out) ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var terminal = ReferenceEquals(writer, System.Console.Out) && !System.Console.IsOutputRedirected
+            || ReferenceEquals(writer, System.Console.Error) && !System.Console.IsErrorRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 160;
+        }
+
+        return console;
+    }
 }
