@@ -27,6 +27,7 @@ public sealed class CascadeEngine
     private readonly LiquidationBot _bot;
     private readonly BigInteger _impactDecayWad;
     private readonly int?[] _reference;
+    private readonly int _gasAsset;
 
     public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
     {
@@ -38,6 +39,7 @@ public sealed class CascadeEngine
         _arbitrageur = new Arbitrageur(_state, BigInteger.Zero);
         _bot = new LiquidationBot(_state, _router, scenario.Market);
         _reference = ReferencePools(_state);
+        _gasAsset = _state.AssetIndex(_state.Tokens.Any(t => t.Symbol == "WETH") ? "WETH" : "ETH");
         _impactDecayWad = scenario.Market.ImpactHalfLifeBlocks == 0
             ? WadRayMath.Wad
             : new BigInteger(System.Math.Pow(0.5, 1.0 / scenario.Market.ImpactHalfLifeBlocks) * 1e18);
@@ -229,9 +231,6 @@ public sealed class CascadeEngine
         return reference;
     }
 
-    private BigInteger GasUsd(long gas)
-    {
-        var weth = _state.Tokens.Select((t, i) => (t, i)).First(x => x.t.Symbol is "WETH" or "ETH").i;
-        return gas * _scenario.Market.GasPriceGwei * 1_000_000_000L * _state.External[weth] / WadRayMath.Wad;
-    }
+    private BigInteger GasUsd(long gas) =>
+        gas * _scenario.Market.GasPriceGwei * 1_000_000_000L * _state.External[_gasAsset] / WadRayMath.Wad;
 }

@@ -11,6 +11,7 @@ namespace DefiCascade.Simulation.Engine;
 public sealed class LendingBook
 {
     private readonly double[] _screenHf;
+    private double[] _screenPrices = [];
     private readonly double[] _screenSolvency;
     private readonly double[][] _collateralUnits;
     private readonly int[][] _collateralReserves;
@@ -107,10 +108,10 @@ public sealed class LendingBook
     /// <summary>Recomputes every account's screening health factor at the current oracle prices.</summary>
     public void RescreenAll()
     {
-        var prices = Oracle.Prices.Select(p => (double)p).ToArray();
+        _screenPrices = Oracle.Prices.Select(p => (double)p).ToArray();
         for (var i = 0; i < Accounts.Length; i++)
         {
-            Screen(i, prices);
+            Screen(i, _screenPrices);
         }
     }
 
@@ -118,7 +119,7 @@ public sealed class LendingBook
     public void RescreenAccount(int i)
     {
         RefreshAccountShape(i);
-        Screen(i, Oracle.Prices.Select(p => (double)p).ToArray());
+        Screen(i, _screenPrices);
     }
 
     /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles.</summary>
