@@ -161,7 +161,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             var exoMove = Percent(exogenous - start, start);
             var realMove = Percent(realized - start, start);
             return new AssetPriceOutcome(t.Symbol, start, exogenous, realized, low[a],
-                last?.Oracle[a] ?? BigInteger.Zero, last?.Pool[a] ?? BigInteger.Zero, exoMove, realMove, realMove - exoMove);
+                last?.Oracle[a] ?? BigInteger.Zero, last?.Pool[a] ?? BigInteger.Zero, exoMove, realMove, System.Math.Round(realMove - exoMove, 4));
         }).ToList();
     }
 
@@ -179,7 +179,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         scenario.BlockSeconds,
         scenario.Market.Describe().Select(d => new Assumption(d.Name, d.Value, d.Basis))
             .Append(new Assumption("oracle pricing", "oracle answers (USD, 8 decimals)", "bad debt and liquidation volumes are valued at the protocol's oracle prices; profit and gas at external prices"))
-            .Append(new Assumption("routing", "best single route (direct or one intermediate hop)", "an order is not split across pools; pools between blocks are arbitraged toward the external price"))
+            .Append(new Assumption("routing", "best single route (up to three pool hops)", "an order is not split across pools; pools between blocks are arbitraged toward the external price"))
             .Append(new Assumption("interest", "not accrued", "indexes stay at the snapshot's over the horizon"))
             .ToList());
 

@@ -18,8 +18,8 @@ public sealed record MarketSummary(
     IReadOnlyDictionary<string, double> DebtUsd,
     IReadOnlyDictionary<string, double> BucketShares,
     IReadOnlyDictionary<string, double> HealthFactorShares,
-    double LiquidatableShareAtEthMinus35,
-    double LiquidatableDebtShareAtEthMinus35,
+    double LoopDebtShare,
+    IReadOnlyList<CurvePoint> Curve,
     IReadOnlyList<PoolDepthSummary> Pools)
 {
     public static readonly (string Label, double Upper)[] HfBands =
@@ -34,7 +34,7 @@ public sealed record MarketSummary(
         var debt = market.Reserves.ToDictionary(r => r.Asset, _ => 0.0);
         var buckets = PositionGenerator.Buckets.ToDictionary(b => b.Name, _ => 0.0);
         var hf = HfBands.ToDictionary(b => b.Label, _ => 0.0);
-        double liquidatable = 0, liquidatableDebt = 0, totalDebt = 0;
+        double loopDebt = 0, totalDebt = 0;
         foreach (var p in market.Positions)
         {
             var c = Usd(v.CollateralBase(p.Collateral));
@@ -55,11 +55,7 @@ public sealed record MarketSummary(
                 hf[HfBands.First(b => h < b.Upper).Label]++;
                 var d = Usd(v.DebtBase(p.Debt));
                 totalDebt += d;
-                if (ShockedHealthFactor(v, p, 0.65) < 1)
-                {
-                    liquidatable++;
-                    liquidatableDebt += d;
-                }
+                loopDebt += p.EMode != 0 ? d : 0;
             }
         }
 
@@ -70,20 +66,9 @@ public sealed record MarketSummary(
             debt,
             buckets.ToDictionary(kv => kv.Key, kv => kv.Value / n),
             hf.ToDictionary(kv => kv.Key, kv => kv.Value / n),
-            liquidatable / n,
-            totalDebt > 0 ? liquidatableDebt / totalDebt : 0,
+            totalDebt > 0 ? loopDebt / totalDebt : 0,
+            StaticLiquidationCurve.Of(snapshot),
             snapshot.Pools.Select(pool => Depth(snapshot, pool)).ToList());
-    }
-
-    /// <summary>HF with WETH and wstETH oracle prices times <paramref name="ethFactor"/> (wstETH is priced off ETH/USD).</summary>
-    public static double ShockedHealthFactor(AccountValuation v, AavePositionSnapshot p, double ethFactor)
-    {
-        ArgumentNullException.ThrowIfNull(v);
-        ArgumentNullException.ThrowIfNull(p);
-        double Factor(string asset) => asset is MarketCatalog.Weth or MarketCatalog.WstEth ? ethFactor : 1.0;
-        var adjusted = p.Collateral.Sum(b => Usd(v.ValueDown(b.Asset, b.Amount)) * Factor(b.Asset) * v.Thresholds(b.Asset, p.EMode).Lt / 10_000);
-        var owed = p.Debt.Sum(b => Usd(v.ValueUp(b.Asset, b.Amount)) * Factor(b.Asset));
-        return owed == 0 ? double.PositiveInfinity : adjusted / owed;
     }
 
     private static PoolDepthSummary Depth(MarketSnapshot s, PoolSnapshot pool)
@@ -118,6 +103,7 @@ public sealed record MarketSummary(
         var sb = new StringBuilder();
         string M(double usd) => (usd / 1e6).ToString("N1", CultureInfo.InvariantCulture);
         string P(double share) => (share * 100).ToString("N1", CultureInfo.InvariantCulture) + "%";
+        string P2(double share) => (share * 100).ToString("N2", CultureInfo.InvariantCulture) + "%";
         sb.Append(CultureInfo.InvariantCulture, $"Accounts: {Accounts:N0}\n\n| Reserve | Collateral $M | Debt $M |\n|---|---:|---:|\n");
         foreach (var asset in CollateralUsd.Keys)
         {
@@ -136,7 +122,17 @@ public sealed record MarketSummary(
             sb.Append(CultureInfo.InvariantCulture, $"| {band} | {P(share)} |\n");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"\nLiquidatable after ETH -35% (oracle, no cascade): {P(LiquidatableShareAtEthMinus35)} of accounts, {P(LiquidatableDebtShareAtEthMinus35)} of debt.\n\n");
+        var stable = DebtUsd.Where(kv => kv.Key is MarketCatalog.Usdc or MarketCatalog.Usdt or MarketCatalog.Dai).Sum(kv => kv.Value) / DebtUsd.Values.Sum();
+        sb.Append(CultureInfo.InvariantCulture, $"\nStablecoin debt {P(stable)} of all debt; e-mode loop debt {P(LoopDebtShare)}.\n\n");
+        sb.Append("| ETH move (BTC 0.7x) | Debt HF < 1 | Target | Band | Accounts HF < 1 |\n|---:|---:|---:|---|---:|\n");
+        foreach (var point in Curve)
+        {
+            var target = StaticLiquidationCurve.Targets.SingleOrDefault(t => t.EthMoveBps == point.EthMoveBps);
+            var band = target is null ? "-" : $"{P2(target.Low)} - {P2(target.High)}";
+            sb.Append(CultureInfo.InvariantCulture, $"| {point.EthMoveBps / 100}% | {P2(point.DebtShare)} | {(target is null ? "-" : P2(target.Share))} | {band} | {P2(point.AccountShare)} |\n");
+        }
+
+        sb.Append('\n');
         sb.Append("| Pool | Kind | Fee | TVL $M | sell token0 -1% $M | -2% $M | sell token1 -1% $M | -2% $M |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         foreach (var p in Pools)
         {

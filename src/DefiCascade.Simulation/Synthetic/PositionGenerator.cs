@@ -45,12 +45,19 @@ internal sealed class PositionGenerator(Random random, AccountValuation valuatio
         [0.35, 0.12, 0.10, 0.06, 0.37],
     ];
 
+    /// <summary>
+    /// Lowest loop HF: the e-mode LT/LTV (95/93) plus a hair, since borrowing above the LTV is
+    /// forbidden. Loops spread up to 1.25: they are insensitive to ETH/USD (both sides are priced
+    /// off it), so their HF shapes only the histogram and the loop debt, not the static curve.
+    /// </summary>
+    private const double LoopMinHealthFactor = (9_500.0 / 9_300) + 0.0001;
+
     public AavePositionSnapshot Next(ulong index)
     {
         var bucket = Pick(Buckets.Select(b => b.Share).ToArray());
         var sizeUsd = DrawSize(Buckets[bucket]);
         var archetype = (Archetype)Pick(ArchetypeWeights[bucket]);
-        var hf = archetype == Archetype.StakingLoop ? Uniform(9_500.0 / 9_300 + 0.0001, 1.10) : DrawHealthFactor(bucket);
+        var hf = archetype == Archetype.StakingLoop ? LogUniform(LoopMinHealthFactor, 1.25) : DrawHealthFactor(bucket);
         return Build(index, archetype, sizeUsd, hf);
     }
 
@@ -59,11 +66,13 @@ internal sealed class PositionGenerator(Random random, AccountValuation valuatio
     {
         var eth = (decimal)EthUsd / 1e8m;
         var wst = (decimal)WstEthUsd / 1e8m;
-        // Trend Research-like long at 1/10 of its 601k ETH peak, USDT+USDC debt.
-        yield return Build(1, Archetype.EthLong, 60_100m * eth, 1.15, debt: [(Usdt, 6_000), (Usdc, 4_000)]);
+        // Trend Research-like long at 1/10 of its 601k ETH peak, USDT+USDC debt. HF 1.22 sits in the
+        // ~1.1-1.2 reported while it unwound and puts its liquidation at ETH -18%, between two curve points.
+        yield return Build(1, Archetype.EthLong, 60_100m * eth, 1.22, debt: [(Usdt, 6_000), (Usdc, 4_000)]);
         yield return Build(2, Archetype.StakingLoop, 40_000m * wst, 1.03);
         yield return Build(3, Archetype.StakingLoop, 25_000m * wst, 1.05);
-        yield return Build(4, Archetype.BtcLong, 1_500m * (decimal)BtcUsd / 1e8m, 1.25, debt: [(Usdc, 10_000)]);
+        // HF 1.60: WBTC collateral-at-risk stayed < $20M down to a -32% BTC move (MARKET-FACTS §2, 2024-11-21).
+        yield return Build(4, Archetype.BtcLong, 1_500m * (decimal)BtcUsd / 1e8m, 1.60, debt: [(Usdc, 10_000)]);
         yield return Build(5, Archetype.StableShort, 60_000_000m, 1.20, collateral: [(Usdc, 10_000)]);
     }
 
@@ -156,13 +165,55 @@ internal sealed class PositionGenerator(Random random, AccountValuation valuatio
         };
     }
 
-    /// <summary>Large accounts run near the threshold, > 70% of small ones keep a high HF (Kaiko).</summary>
-    private double DrawHealthFactor(int bucket) => bucket switch
+    /// <summary>
+    /// (near-one tail probability, body median, body log-sd) per bucket. Calibrated so that the
+    /// static liquidatable-debt curve matches the public liquidation volumes (fixtures/README.md):
+    /// large accounts sit lower and tighter than small ones (Kaiko: large users run nearer LT, and
+    /// are actively managed), small ones spread high (&gt; 70% keep a high HF), and the tail near
+    /// HF 1 is thin in debt, because -17% and -30% ETH moves liquidated only ~1-4% of Core's stablecoin debt.
+    /// </summary>
+    private static readonly (double Tail, double Median, double Sigma)[] HealthFactorShape =
+    [
+        (0.040, 3.0, 0.50),
+        (0.040, 3.0, 0.50),
+        (0.025, 2.6, 0.40),
+        (0.010, 2.2, 0.20),
+        (0.006, 2.1, 0.18),
+    ];
+
+    /// <summary>Lowest HF of the lognormal body; below it only the thin tail.</summary>
+    private const double BodyFloor = 1.15;
+
+    private double DrawHealthFactor(int bucket)
     {
-        <= 1 => random.NextDouble() < 0.75 ? LogUniform(2.0, 12.0) : Uniform(1.02, 2.0),
-        2 => random.NextDouble() < 0.50 ? LogUniform(1.8, 8.0) : Uniform(1.02, 1.8),
-        _ => random.NextDouble() < 0.25 ? LogUniform(1.8, 5.0) : 1.02 + (0.58 * System.Math.Pow(random.NextDouble(), 1.5)),
-    };
+        var (tail, median, sigma) = HealthFactorShape[bucket];
+        if (random.NextDouble() < tail)
+        {
+            return Uniform(1.02, BodyFloor);
+        }
+
+        // Redraw below the floor (and absurd highs) instead of clamping, so no HF value piles up at an edge.
+        while (true)
+        {
+            var hf = median * System.Math.Exp(sigma * StandardNormal());
+            if (hf is >= BodyFloor and <= 20)
+            {
+                return hf;
+            }
+        }
+    }
+
+    /// <summary>Irwin-Hall(12) - 6: unit variance, bounded at +-6, no Box-Muller log/cos.</summary>
+    private double StandardNormal()
+    {
+        var sum = 0.0;
+        for (var i = 0; i < 12; i++)
+        {
+            sum += random.NextDouble();
+        }
+
+        return sum - 6;
+    }
 
     private decimal DrawSize(SizeBucket b)
     {

@@ -56,17 +56,17 @@ public class DefaultMarketGeneratorTests
     }
 
     [Fact]
-    public void Health_factor_distribution_has_a_near_one_tail_and_careful_small_accounts()
+    public void Health_factor_distribution_has_a_thin_near_one_tail_and_careful_small_accounts()
     {
         var v = new AccountValuation(Default.Value, Market);
         var hfs = Market.Positions.Select(p => (double)v.HealthFactorWad(p)!.Value / 1e18).ToList();
         Assert.True(hfs.Min() >= 1.0);
-        Assert.InRange(hfs.Count(h => h < 1.10) / (double)hfs.Count, 0.15, 0.40);
+        // A tail exists (small moves liquidate someone) but is no longer a quarter of the book (README table).
+        Assert.InRange(hfs.Count(h => h < 1.05) / (double)hfs.Count, 0.015, 0.06);
+        Assert.InRange(hfs.Count(h => h < 1.10) / (double)hfs.Count, 0.04, 0.15);
         var small = Market.Positions.Where(p => (double)CollateralUsd8(p) / 1e8 < 10_000 && p.EMode == 0).ToList();
         var careful = small.Count(p => (double)v.HealthFactorWad(p)!.Value / 1e18 >= 1.5);
         Assert.True(careful >= 0.70 * small.Count, $"{careful} of {small.Count} small non-loop accounts keep HF >= 1.5");
-        var liquidatable = Market.Positions.Count(p => MarketSummary.ShockedHealthFactor(v, p, 0.65) < 1);
-        Assert.InRange(liquidatable / (double)Market.Positions.Count, 0.10, 0.40);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class DefaultMarketGeneratorTests
     /// <summary>amount * price * (1e18 / unit): USD (8 decimals) times 1e18, exact.</summary>
     private static BigInteger Scaled(AssetBalance b) => b.Amount * Price(b.Asset) * (BigInteger.Pow(10, 18) / Unit(b.Asset));
 
-    private static BigInteger CollateralUsd8(AavePositionSnapshot p) =>
+    internal static BigInteger CollateralUsd8(AavePositionSnapshot p) =>
         p.Collateral.Aggregate(BigInteger.Zero, (s, c) => s + (c.Amount * Price(c.Asset) / Unit(c.Asset)));
 
     private static (int Ltv, int Lt) Thresholds(string asset, int eMode)
