@@ -42,7 +42,11 @@ public static class OutputFolder
         {
             foreach (var (temp, _) in temps)
             {
-                File.Delete(temp);
+                // Only temporaries that were actually created; a failed one may not even have a folder.
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
             }
 
             if (created && !Directory.EnumerateFileSystemEntries(directory).Any())
