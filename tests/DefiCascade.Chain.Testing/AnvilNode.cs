@@ -10,12 +10,15 @@ namespace DefiCascade.Chain.Testing;
 
 /// <summary>
 /// A local anvil on 127.0.0.1 and a free port. Disposing kills its process tree; so does process exit, because an
-/// orphaned anvil keeps running (CHAIN.md).
+/// orphaned anvil keeps running (CHAIN.md). Each node gets its own HOME in a temp folder, deleted with the node:
+/// anvil persists block history under $HOME/.foundry/anvil/tmp and a killed anvil never cleans it up (seen here:
+/// ~6-10 GB per test run, enough to fill the disk in a few runs).
 /// </summary>
 public sealed class AnvilNode : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<int, Process> Live = new();
+    private static readonly ConcurrentDictionary<int, (Process Process, string Home)> Live = new();
     private readonly Process _process;
+    private readonly string _home;
     private readonly HttpRpcTransport _transport;
     private readonly ConcurrentQueue<string> _output;
 
@@ -23,16 +26,18 @@ public sealed class AnvilNode : IAsyncDisposable
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            foreach (var process in Live.Values)
+            foreach (var (process, home) in Live.Values)
             {
                 Kill(process);
+                DeleteHome(home);
             }
         };
     }
 
-    private AnvilNode(Process process, Uri url, HttpRpcTransport transport, ConcurrentQueue<string> output)
+    private AnvilNode(Process process, string home, Uri url, HttpRpcTransport transport, ConcurrentQueue<string> output)
     {
         _process = process;
+        _home = home;
         Url = url;
         _transport = transport;
         _output = output;
@@ -54,11 +59,12 @@ public sealed class AnvilNode : IAsyncDisposable
         {
             var port = FreePort();
             var output = new ConcurrentQueue<string>();
-            var process = Launch(anvil, port, extraArgs ?? [], output);
-            Live[process.Id] = process;
+            var home = Directory.CreateTempSubdirectory("defi-cascade-anvil-").FullName;
+            var process = Launch(anvil, port, home, extraArgs ?? [], output);
+            Live[process.Id] = (process, home);
             var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
             var transport = new HttpRpcTransport(url, TimeSpan.FromSeconds(60));
-            var node = new AnvilNode(process, url, transport, output);
+            var node = new AnvilNode(process, home, url, transport, output);
             try
             {
                 await node.WaitUntilReadyAsync(ct).ConfigureAwait(false);
@@ -81,9 +87,22 @@ public sealed class AnvilNode : IAsyncDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
         _transport.Dispose();
+        DeleteHome(_home);
     }
 
-    private static Process Launch(string anvil, int port, IReadOnlyList<string> extraArgs, ConcurrentQueue<string> output)
+    private static void DeleteHome(string home)
+    {
+        try
+        {
+            Directory.Delete(home, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temp folder is not worth failing a test over.
+        }
+    }
+
+    private static Process Launch(string anvil, int port, string home, IReadOnlyList<string> extraArgs, ConcurrentQueue<string> output)
     {
         var info = new ProcessStartInfo(anvil)
         {
@@ -91,6 +110,7 @@ public sealed class AnvilNode : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.Environment["HOME"] = home;
         foreach (var arg in (string[])["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), .. extraArgs])
         {
             info.ArgumentList.Add(arg);

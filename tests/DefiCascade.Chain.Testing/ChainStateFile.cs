@@ -26,14 +26,41 @@ public static class ChainStateFile
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>A fresh anvil holding exactly the saved state.</summary>
-    public static Task<AnvilNode> StartFromAsync(string path, CancellationToken ct = default)
+    /// <summary>A fresh anvil holding exactly the saved state; <paramref name="extraArgs"/> go to its command line too (e.g. "--gas-limit").</summary>
+    public static Task<AnvilNode> StartFromAsync(string path, IReadOnlyList<string>? extraArgs = null, CancellationToken ct = default)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"chain state file {path} is missing: save it with ChainStateFile.SaveAsync first", path);
         }
 
-        return AnvilNode.StartAsync(["--load-state", path], ct);
+        return StartAsync(path, extraArgs, ct);
+    }
+
+    /// <summary>
+    /// The dump does not carry anvil's clock: a fresh node stamps its next block with the wall clock, which is behind
+    /// a saved chain that was warped ahead (evm_setNextBlockTimestamp), and contracts that subtract a stored timestamp
+    /// from block.timestamp then underflow. Such a node's next block is pinned one second after the saved head, and
+    /// its clock runs on from there.
+    /// </summary>
+    private static async Task<AnvilNode> StartAsync(string path, IReadOnlyList<string>? extraArgs, CancellationToken ct)
+    {
+        var node = await AnvilNode.StartAsync(["--load-state", path, .. extraArgs ?? []], ct).ConfigureAwait(false);
+        try
+        {
+            var head = await node.Eth.Rpc.CallAsync("eth_getBlockByNumber", ct, "latest", false).ConfigureAwait(false);
+            var timestamp = (ulong)Hex.DecodeQuantity(head.GetProperty("timestamp").GetString()!);
+            if (timestamp >= (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+            {
+                await node.Eth.SetNextBlockTimestampAsync(timestamp + 1, ct).ConfigureAwait(false);
+            }
+
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

@@ -13,6 +13,24 @@ public sealed record AaveWorldAsset(string Symbol, int Decimals, Contract Token,
     public BigInteger Unit => BigInteger.Pow(10, Decimals);
 }
 
+/// <summary>Where one reserve's contracts live in the once-per-run world.</summary>
+public sealed record AaveAssetAddresses(Address Token, Address AToken, Address VariableDebt, Address Aggregator);
+
+/// <summary>
+/// Where the prepared Aave market lives in the once-per-run world (<see cref="ChainWorld"/>), reserves in
+/// <see cref="AaveWorld.Config"/>'s order, and what deploying it cost.
+/// </summary>
+public sealed record AaveWorldAddresses(
+    Address Pool,
+    Address Configurator,
+    Address Oracle,
+    Address DataProvider,
+    Address ZeroStrategy,
+    IReadOnlyList<AaveAssetAddresses> Assets,
+    BigInteger DeployGas,
+    int Transactions,
+    TimeSpan DeployTime);
+
 /// <summary>
 /// A real Aave V3 market (npm @aave/core-v3 1.19.3 artifacts) deployed with the project's Ethereum layer in CHAIN.md's
 /// order. Reserves USDC (6), WBTC (8), WETH (18), DAI (18); e-mode category 1 "stables" = {USDC, DAI}, priced from
@@ -87,6 +105,50 @@ public sealed partial class AaveWorld
         await w.DeployMarketAsync().ConfigureAwait(false);
         w.DeployTime = clock.Elapsed;
         return w;
+    }
+
+    public AaveWorldAddresses Addresses => new(
+        Pool.Address,
+        Configurator.Address,
+        Oracle.Address,
+        DataProvider.Address,
+        ZeroStrategy,
+        Assets.Select(a => new AaveAssetAddresses(a.Token.Address, a.AToken.Address, a.VariableDebt.Address, a.Aggregator.Address)).ToArray(),
+        DeployGas,
+        Transactions,
+        DeployTime);
+
+    /// <summary>
+    /// The market already deployed (and prepared: see <see cref="PrepareAsync"/>) at <paramref name="addresses"/> on this
+    /// node, a node started from the world's state. Deployment gas, transactions and time are the recorded ones.
+    /// </summary>
+    public static AaveWorld Attach(EthClient eth, Address admin, Address treasury, AaveWorldAddresses addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var erc20 = Art("mocks/tokens/MintableERC20.sol/MintableERC20.json");
+        var aggregator = Art("mocks/oracle/CLAggregators/MockAggregator.sol/MockAggregator.json");
+        var tokenArtifact = Art("protocol/tokenization/AToken.sol/AToken.json");
+        var debtArtifact = Art("protocol/tokenization/VariableDebtToken.sol/VariableDebtToken.json");
+        var oracle = Art("misc/AaveOracle.sol/AaveOracle.json");
+        var dataProvider = Art("misc/AaveProtocolDataProvider.sol/AaveProtocolDataProvider.json");
+        return new AaveWorld(eth, admin, treasury)
+        {
+            Pool = new Contract(eth, "Pool", Art("protocol/pool/Pool.sol/Pool.json").Abi, addresses.Pool),
+            Configurator = new Contract(eth, "PoolConfigurator", Art("protocol/pool/PoolConfigurator.sol/PoolConfigurator.json").Abi, addresses.Configurator),
+            Oracle = new Contract(eth, oracle.Name, oracle.Abi, addresses.Oracle),
+            DataProvider = new Contract(eth, dataProvider.Name, dataProvider.Abi, addresses.DataProvider),
+            ZeroStrategy = addresses.ZeroStrategy,
+            Assets = addresses.Assets.Select((a, i) => new AaveWorldAsset(
+                Config[i].Symbol,
+                Config[i].Decimals,
+                new Contract(eth, erc20.Name, erc20.Abi, a.Token),
+                new Contract(eth, "a" + Config[i].Symbol, tokenArtifact.Abi, a.AToken),
+                new Contract(eth, "vd" + Config[i].Symbol, debtArtifact.Abi, a.VariableDebt),
+                new Contract(eth, aggregator.Name, aggregator.Abi, a.Aggregator))).ToArray(),
+            DeployGas = addresses.DeployGas,
+            Transactions = addresses.Transactions,
+            DeployTime = addresses.DeployTime,
+        };
     }
 
     private async Task SendAsync(Contract c, string function, params object[] args)

@@ -10,7 +10,10 @@ public sealed class AaveWorldCollection : ICollectionFixture<AaveWorldFixture>
     public const string Name = "anvil-aave";
 }
 
-/// <summary>One anvil with one Aave V3 market, deployed once for the collection (CHAIN.md: about a second).</summary>
+/// <summary>
+/// A fresh anvil started from the once-per-run world (<see cref="ChainWorld"/>), with its prepared Aave V3 market
+/// attached; killed when the collection ends.
+/// </summary>
 public sealed class AaveWorldFixture : IAsyncLifetime
 {
     private AnvilNode? _node;
@@ -24,10 +27,10 @@ public sealed class AaveWorldFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await AnvilNode.StartAsync().ConfigureAwait(false);
+        var world = await ChainWorld.GetAsync().ConfigureAwait(false);
+        _node = await ChainStateFile.StartFromAsync(world.StatePath, ChainWorld.NodeArgs).ConfigureAwait(false);
         Accounts = await _node.Eth.GetAccountsAsync().ConfigureAwait(false);
-        World = await AaveWorld.DeployAsync(_node.Eth, Accounts[0], Accounts[1]).ConfigureAwait(false);
-        await World.PrepareAsync(Accounts[3], Accounts[2]).ConfigureAwait(false);
+        World = AaveWorld.Attach(_node.Eth, Accounts[0], Accounts[1], world.Aave);
     }
 
     public async Task DisposeAsync()

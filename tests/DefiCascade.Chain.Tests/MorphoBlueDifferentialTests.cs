@@ -17,22 +17,12 @@ namespace DefiCascade.Chain.Tests;
 /// again (no further accrual) and compare its Liquidate event, the market totals and the position with Execute.
 /// </summary>
 [Collection(AnvilMorphoCollection.Name)]
-public sealed class MorphoBlueDifferentialTests(AnvilFixture anvil, ITestOutputHelper output)
+public sealed class MorphoBlueDifferentialTests(ChainWorldFixture anvil, ITestOutputHelper output)
 {
     private const int DefaultSeed = 20260302;
     private const int Liquidations = 600;
     private const int NewBorrowersPerRound = 4;
 
-    // (lltv, IRM, fee, loan decimals, collateral decimals): both IRM kinds, a fee, and decimals that scale the oracle price.
-    private static readonly (double Lltv, bool Irm, double Fee, int LoanDecimals, int CollateralDecimals)[] Markets =
-    [
-        (0.385, false, 0, 18, 18),
-        (0.625, true, 0.1, 6, 18),
-        (0.77, false, 0, 18, 8),
-        (0.86, true, 0, 6, 8),
-        (0.915, false, 0, 18, 18),
-        (0.945, true, 0.25, 8, 18),
-    ];
 
     [Fact]
     public async Task Model_matches_Morpho_Blue_to_the_wei_over_600_seeded_liquidations()
@@ -65,7 +55,7 @@ public sealed class MorphoBlueDifferentialTests(AnvilFixture anvil, ITestOutputH
     }
 
     /// <summary>One seeded run: markets, borrowers, price moves and liquidations, with its counts and mismatches.</summary>
-    private sealed class Run(AnvilFixture anvil, Random random)
+    private sealed class Run(ChainWorldFixture anvil, Random random)
     {
         private readonly Address _owner = anvil.Accounts[0];
         private readonly Address _lender = anvil.Accounts[1];
@@ -89,14 +79,14 @@ public sealed class MorphoBlueDifferentialTests(AnvilFixture anvil, ITestOutputH
 
         public async Task ExecuteAsync()
         {
-            _world = await MorphoWorld.DeployAsync(anvil.Eth, _owner, Markets.Select(m => Wad(m.Lltv)));
+            // Morpho, its IRMs and LLTVs and the markets (MorphoWorld.MarketSpecs) come from the once-per-run world.
+            _world = MorphoWorld.Attach(anvil.Eth, _owner, anvil.World.Morpho);
             var markets = new List<(MorphoMarket Market, double Price, List<Address> Borrowers)>();
-            foreach (var spec in Markets)
+            foreach (var m in _world.Markets)
             {
                 var humanPrice = Math.Pow(10, -3 + (7 * random.NextDouble()));
-                var price = MorphoWorld.OraclePrice(humanPrice, spec.LoanDecimals, spec.CollateralDecimals);
-                var m = await _world.CreateMarketAsync(Wad(spec.Lltv), spec.Irm, Wad(spec.Fee), price, spec.LoanDecimals, spec.CollateralDecimals);
-                await _world.SupplyAsync(m, _lender, BigInteger.Pow(10, 10 + spec.LoanDecimals));
+                await _world.SetPriceAsync(m, MorphoWorld.OraclePrice(humanPrice, m.LoanDecimals, m.CollateralDecimals));
+                await _world.SupplyAsync(m, _lender, BigInteger.Pow(10, 10 + m.LoanDecimals));
                 await _world.FundAsync(m.Loan, _liquidator, BigInteger.Pow(10, 40));
                 markets.Add((m, humanPrice, []));
             }
@@ -280,7 +270,5 @@ public sealed class MorphoBlueDifferentialTests(AnvilFixture anvil, ITestOutputH
                 Mismatches.Add(what);
             }
         }
-
-        private static BigInteger Wad(double value) => new BigInteger(Math.Round(value * 1e6)) * BigInteger.Pow(10, 12);
     }
 }

@@ -19,6 +19,12 @@ public sealed record MorphoMarket(MorphoMarketParams Params, byte[] Id, Contract
     public object[] Tuple => [Params.LoanToken, Params.CollateralToken, Params.Oracle, Params.Irm, Params.Lltv];
 }
 
+/// <summary>Where one market's tokens and oracle live in the once-per-run world, and what the market is.</summary>
+public sealed record MorphoMarketAddresses(Address Loan, Address Collateral, Address Oracle, Address Irm, BigInteger Lltv, int LoanDecimals, int CollateralDecimals);
+
+/// <summary>Where Morpho Blue, its IrmMock and the created markets (in <see cref="MorphoWorld.MarketSpecs"/>' order) live in the once-per-run world.</summary>
+public sealed record MorphoWorldAddresses(Address Morpho, Address Irm, IReadOnlyList<MorphoMarketAddresses> Markets);
+
 /// <summary>What the Liquidate event reported.</summary>
 public sealed record LiquidateEvent(BigInteger RepaidAssets, BigInteger RepaidShares, BigInteger SeizedAssets, BigInteger BadDebtAssets, BigInteger BadDebtShares);
 
@@ -41,6 +47,20 @@ public sealed class MorphoWorld
     private static readonly IReadOnlyList<AbiType> FiveWords = AbiType.ParseList("uint256,uint256,uint256,uint256,uint256");
     private static readonly IReadOnlyList<AbiType> ParamsTypes = AbiType.ParseList("address,address,address,address,uint256");
 
+    /// <summary>
+    /// The world's markets, (lltv, IRM, fee, loan decimals, collateral decimals): both IRM kinds, a fee, and decimals
+    /// that scale the oracle price. Their LLTVs are the enabled ones; a test sets each oracle's price itself.
+    /// </summary>
+    public static readonly (double Lltv, bool Irm, double Fee, int LoanDecimals, int CollateralDecimals)[] MarketSpecs =
+    [
+        (0.385, false, 0, 18, 18),
+        (0.625, true, 0.1, 6, 18),
+        (0.77, false, 0, 18, 8),
+        (0.86, true, 0, 6, 8),
+        (0.915, false, 0, 18, 18),
+        (0.945, true, 0.25, 8, 18),
+    ];
+
     private MorphoWorld(EthClient eth, Address owner, Contract morpho, Contract irm)
     {
         Eth = eth;
@@ -48,6 +68,47 @@ public sealed class MorphoWorld
         Morpho = morpho;
         Irm = irm;
     }
+
+    /// <summary>The markets created by <see cref="CreateSpecMarketsAsync"/> or attached with <see cref="Attach"/>.</summary>
+    public IReadOnlyList<MorphoMarket> Markets { get; private set; } = [];
+
+    public MorphoWorldAddresses Addresses => new(
+        Morpho.Address,
+        Irm.Address,
+        Markets.Select(m => new MorphoMarketAddresses(m.Loan.Address, m.Collateral.Address, m.Oracle.Address, m.Params.Irm, m.Params.Lltv, m.LoanDecimals, m.CollateralDecimals)).ToArray());
+
+    /// <summary>Morpho, its IRM and markets already deployed at <paramref name="addresses"/> on this node (a node started from the world's state).</summary>
+    public static MorphoWorld Attach(EthClient eth, Address owner, MorphoWorldAddresses addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        Contract At(ContractArtifact artifact, Address address) => new(eth, artifact.Name, artifact.Abi, address);
+        return new MorphoWorld(eth, owner, At(MorphoArtifact.Value, addresses.Morpho), At(IrmArtifact.Value, addresses.Irm))
+        {
+            Markets = addresses.Markets.Select(m => Market(
+                new MorphoMarketParams(m.Loan, m.Collateral, m.Oracle, m.Irm, m.Lltv),
+                At(Erc20Artifact.Value, m.Loan),
+                At(Erc20Artifact.Value, m.Collateral),
+                At(OracleArtifact.Value, m.Oracle),
+                m.LoanDecimals,
+                m.CollateralDecimals)).ToArray(),
+        };
+    }
+
+    /// <summary>One market per <see cref="MarketSpecs"/> entry, each created at a price of 1 (the test sets its own).</summary>
+    public async Task CreateSpecMarketsAsync()
+    {
+        var markets = new List<MorphoMarket>();
+        foreach (var spec in MarketSpecs)
+        {
+            var price = OraclePrice(1, spec.LoanDecimals, spec.CollateralDecimals);
+            markets.Add(await CreateMarketAsync(ToWad(spec.Lltv), spec.Irm, ToWad(spec.Fee), price, spec.LoanDecimals, spec.CollateralDecimals));
+        }
+
+        Markets = markets;
+    }
+
+    /// <summary>A fraction as a WAD, exact to 1e-6.</summary>
+    public static BigInteger ToWad(double value) => new BigInteger(Math.Round(value * 1e6)) * BigInteger.Pow(10, 12);
 
     public EthClient Eth { get; }
 
@@ -80,8 +141,7 @@ public sealed class MorphoWorld
         var oracle = await Contract.DeployAsync(Eth, OracleArtifact.Value, Owner);
         await oracle.SendAsync(Owner, "setPrice", price);
         var p = new MorphoMarketParams(loan.Address, collateral.Address, oracle.Address, withIrm ? Irm.Address : Address.Zero, lltv);
-        var id = Keccak.Hash256(AbiCodec.Encode(ParamsTypes, [p.LoanToken, p.CollateralToken, p.Oracle, p.Irm, p.Lltv]));
-        var market = new MorphoMarket(p with { Id = Hex.Encode(id) }, id, loan, collateral, oracle, loanDecimals, collateralDecimals);
+        var market = Market(p, loan, collateral, oracle, loanDecimals, collateralDecimals);
         await Morpho.SendAsync(Owner, "createMarket", [market.Tuple]);
         if (!fee.IsZero)
         {
@@ -89,6 +149,12 @@ public sealed class MorphoWorld
         }
 
         return market;
+    }
+
+    private static MorphoMarket Market(MorphoMarketParams p, Contract loan, Contract collateral, Contract oracle, int loanDecimals, int collateralDecimals)
+    {
+        var id = Keccak.Hash256(AbiCodec.Encode(ParamsTypes, [p.LoanToken, p.CollateralToken, p.Oracle, p.Irm, p.Lltv]));
+        return new MorphoMarket(p with { Id = Hex.Encode(id) }, id, loan, collateral, oracle, loanDecimals, collateralDecimals);
     }
 
     /// <summary>Mints to <paramref name="account"/> and lets Morpho pull everything.</summary>

@@ -16,8 +16,8 @@ namespace DefiCascade.Chain.Tests;
 /// transfer the model's input in, check that one wei more output than the model pays is refused ("UniswapV2: K",
 /// so the model pays the maximum), swap the model's output, then compare reserves and the trader's balance.
 /// </summary>
-[Collection(AnvilCollection.Name)]
-public sealed class UniswapV2DifferentialTests(AnvilFixture anvil, ITestOutputHelper output)
+[Collection(V2WorldCollection.Name)]
+public sealed class UniswapV2DifferentialTests(ChainWorldFixture anvil, ITestOutputHelper output)
 {
     private const int DefaultSeed = 20260301;
     private const int Pairs = 8;
@@ -28,7 +28,7 @@ public sealed class UniswapV2DifferentialTests(AnvilFixture anvil, ITestOutputHe
     [Fact]
     public async Task Observed_chain_vector_1000_2000_pays_19_743160687941225977()
     {
-        var world = await V2World.DeployAsync(anvil.Eth, anvil.Accounts[0]);
+        var world = V2World.Attach(anvil.Eth, anvil.Accounts[0], anvil.World.V2);
         var p = await world.CreatePairAsync(anvil.Accounts[9], Mint);
         var e18 = BigInteger.Pow(10, 18);
 
@@ -49,7 +49,7 @@ public sealed class UniswapV2DifferentialTests(AnvilFixture anvil, ITestOutputHe
         var seed = int.TryParse(Environment.GetEnvironmentVariable("DEFICASCADE_CHAIN_SEED"), CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         output.WriteLine($"seed {seed} (set DEFICASCADE_CHAIN_SEED to replay another)");
         var clock = Stopwatch.StartNew();
-        var world = await V2World.DeployAsync(anvil.Eth, anvil.Accounts[0]);
+        var world = V2World.Attach(anvil.Eth, anvil.Accounts[0], anvil.World.V2);
 
         // pairs are created one after another (one deployer nonce); swaps then run per pair in parallel, each pair with
         // its own trader account, so transactions of different pairs never share a nonce.
@@ -73,6 +73,7 @@ public sealed class UniswapV2DifferentialTests(AnvilFixture anvil, ITestOutputHe
         var total = counts.Sum();
         var summary = $"V2 differential: {total} swaps, {mismatches.Count} mismatches ({Pairs} pairs, seed {seed}, {clock.Elapsed.TotalSeconds:0.0} s)";
         output.WriteLine(summary);
+        output.WriteLine($"once-per-run world: {anvil.World.StateBytes} bytes of state, built in {anvil.World.BuildTime.TotalSeconds:0.0} s");
         Assert.True(mismatches.IsEmpty, summary + Environment.NewLine + string.Join(Environment.NewLine, mismatches.Take(10)));
         Assert.True(total >= 1000, summary);
     }

@@ -38,15 +38,19 @@ public sealed class UniswapV3DifferentialTests(ITestOutputHelper output)
     /// </summary>
     private const int StagingTick = -600_000;
 
-    /// <summary>Own node: a block gas limit far above 30M lets eight traders' long tick walks share a block.</summary>
-    private static Task<AnvilNode> StartNodeAsync() => AnvilNode.StartAsync(["--gas-limit", "1000000000"]);
+    /// <summary>
+    /// Own node per test, started from the once-per-run world (<see cref="ChainWorld"/>) with a block gas limit far
+    /// above 30M (eight traders' long tick walks share a block); the world's V3 infrastructure is attached.
+    /// </summary>
+    private static async Task<V3World> AttachAsync(AnvilNode node, Address deployer) =>
+        V3World.Attach(node.Eth, deployer, (await ChainWorld.GetAsync()).V3);
 
     [Fact]
     public async Task Observed_chain_vector_price_2_full_range_pays_19_743160687941225977()
     {
-        await using var node = await StartNodeAsync();
+        await using var node = await ChainWorld.StartNodeAsync();
         var accounts = await node.Eth.GetAccountsAsync();
-        var world = await V3World.DeployAsync(node.Eth, accounts[0]);
+        var world = await AttachAsync(node, accounts[0]);
         var e18 = BigInteger.Pow(10, 18);
         var p = await world.CreatePoolAsync(accounts[1], 3000, Sqrt(BigInteger.One << 193), Mint);
         await world.MintAsync(p, -887220, 887220, 1000 * e18, 2000 * e18);
@@ -70,9 +74,9 @@ public sealed class UniswapV3DifferentialTests(ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("DEFICASCADE_CHAIN_SEED"), CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         output.WriteLine($"seed {seed} (set DEFICASCADE_CHAIN_SEED to replay another)");
         var clock = Stopwatch.StartNew();
-        await using var node = await StartNodeAsync();
+        await using var node = await ChainWorld.StartNodeAsync();
         var accounts = await node.Eth.GetAccountsAsync();
-        var world = await V3World.DeployAsync(node.Eth, accounts[0]);
+        var world = await AttachAsync(node, accounts[0]);
 
         // pools are created one after another (one deployer nonce); each then has its own trader, so positions and
         // swaps of different pools run in parallel without sharing a nonce.

@@ -9,6 +9,9 @@ namespace DefiCascade.Chain.Tests;
 /// <summary>A Uniswap V2 pair deployed from the npm artifacts, with the trader that funds it.</summary>
 public sealed record V2Pair(Contract Pair, Contract Token0, Contract Token1, Address Trader);
 
+/// <summary>Where the V2 base infrastructure lives in the once-per-run world (<see cref="ChainWorld"/>).</summary>
+public sealed record V2WorldAddresses(Address Factory);
+
 /// <summary>Deploys Uniswap V2 (v2-core 1.0.1 build) and Aave's MintableERC20 tokens on an anvil, the way CHAIN.md describes.</summary>
 public sealed class V2World
 {
@@ -36,10 +39,19 @@ public sealed class V2World
         _factory = factory;
     }
 
+    public V2WorldAddresses Addresses => new(_factory.Address);
+
     public static async Task<V2World> DeployAsync(EthClient eth, Address deployer)
     {
         var factory = await Contract.DeployAsync(eth, Factory.Value, deployer, deployer);
         return new V2World(eth, deployer, factory);
+    }
+
+    /// <summary>The factory already deployed at <paramref name="addresses"/> on this node (a node started from the world's state).</summary>
+    public static V2World Attach(EthClient eth, Address deployer, V2WorldAddresses addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        return new V2World(eth, deployer, new Contract(eth, Factory.Value.Name, Factory.Value.Abi, addresses.Factory));
     }
 
     /// <summary>Two fresh tokens, their pair, and <paramref name="mintToTrader"/> of each minted to the trader.</summary>

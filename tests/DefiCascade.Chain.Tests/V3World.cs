@@ -13,6 +13,9 @@ public sealed record V3Pool(Contract Pool, Contract Token0, Contract Token1, int
 /// <summary>What the pool says after a swap: slot0 price and tick, and the active liquidity.</summary>
 public readonly record struct V3Slot(BigInteger SqrtPriceX96, int Tick, BigInteger Liquidity);
 
+/// <summary>Where the V3 base infrastructure lives in the once-per-run world (<see cref="ChainWorld"/>); fee tier 100 is enabled.</summary>
+public sealed record V3WorldAddresses(Address Factory, Address Weth, Address PositionManager, Address Router);
+
 /// <summary>
 /// Deploys Uniswap V3 (v3-core 1.0.1 factory, v3-periphery 1.4.4 NonfungiblePositionManager and SwapRouter, Aave's
 /// WETH9 and MintableERC20) on an anvil, the way CHAIN.md describes. Liquidity goes in through the position
@@ -42,15 +45,32 @@ public sealed class V3World
     private readonly Contract _factory;
     private readonly Contract _positions;
     private readonly Contract _router;
+    private readonly Address _weth;
     private int _tokens;
 
-    private V3World(EthClient eth, Address deployer, Contract factory, Contract positions, Contract router)
+    private V3World(EthClient eth, Address deployer, Contract factory, Address weth, Contract positions, Contract router)
     {
         _eth = eth;
         _deployer = deployer;
         _factory = factory;
+        _weth = weth;
         _positions = positions;
         _router = router;
+    }
+
+    public V3WorldAddresses Addresses => new(_factory.Address, _weth, _positions.Address, _router.Address);
+
+    /// <summary>The factory, WETH9, position manager and router already deployed at <paramref name="addresses"/> on this node.</summary>
+    public static V3World Attach(EthClient eth, Address deployer, V3WorldAddresses addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        return new V3World(
+            eth,
+            deployer,
+            new Contract(eth, Factory.Value.Name, Factory.Value.Abi, addresses.Factory),
+            addresses.Weth,
+            new Contract(eth, Npm.Value.Name, Npm.Value.Abi, addresses.PositionManager),
+            new Contract(eth, Router.Value.Name, Router.Value.Abi, addresses.Router));
     }
 
     public static async Task<V3World> DeployAsync(EthClient eth, Address deployer)
@@ -60,7 +80,7 @@ public sealed class V3World
         var weth = await Contract.DeployAsync(eth, Weth9.Value, deployer);
         var positions = await Contract.DeployAsync(eth, Npm.Value, deployer, factory.Address, weth.Address, Address.Zero);
         var router = await Contract.DeployAsync(eth, Router.Value, deployer, factory.Address, weth.Address);
-        return new V3World(eth, deployer, factory, positions, router);
+        return new V3World(eth, deployer, factory, weth.Address, positions, router);
     }
 
     /// <summary>
