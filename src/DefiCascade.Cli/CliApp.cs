@@ -18,6 +18,7 @@ public static class CliApp
         {
             SimulateCommand.Create(io),
             GenerateMarketCommand.Create(io),
+            QuoteCommand.Create(io),
         };
 
         var parsed = root.Parse(args);
