@@ -1,13 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
 using System.Numerics;
 using DefiCascade.Amm;
 using DefiCascade.Amm.V3;
-using DefiCascade.Chain.Testing;
-using DefiCascade.Core.Primitives;
-using DefiCascade.Ethereum.Client;
-using Xunit.Abstractions;
 
 namespace DefiCascade.Chain.Tests;
 
