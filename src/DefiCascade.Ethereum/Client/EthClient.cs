@@ -192,7 +192,7 @@ public sealed partial class EthClient
     }
 
     /// <summary>Revert data from a node error: anvil and geth put it in data as hex (some nodes nest it one level).</summary>
-    private static byte[]? RevertData(JsonRpcException e)
+    internal static byte[]? RevertData(JsonRpcException e)
     {
         var looksLikeRevert = e.NodeMessage.Contains("revert", StringComparison.OrdinalIgnoreCase) || e.Code == 3;
         if (e.ErrorData is { } data)

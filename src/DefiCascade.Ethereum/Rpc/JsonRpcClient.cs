@@ -6,6 +6,9 @@ namespace DefiCascade.Ethereum.Rpc;
 /// <summary>One JSON-RPC request: a method and its positional parameters.</summary>
 public sealed record RpcRequest(string Method, params object?[] Args);
 
+/// <summary>One answer of a batch: a result, or the node's error for that request.</summary>
+public readonly record struct RpcOutcome(JsonElement Result, JsonRpcException? Error);
+
 /// <summary>JSON-RPC 2.0 client (EIP-1474) over any <see cref="IRpcTransport"/>; single calls and batches.</summary>
 public sealed class JsonRpcClient
 {
@@ -30,8 +33,24 @@ public sealed class JsonRpcClient
         return Result(doc.RootElement, method, id);
     }
 
-    /// <summary>Sends the requests as one JSON-RPC batch; results come back in request order.</summary>
+    /// <summary>Sends the requests as one JSON-RPC batch; results come back in request order; the first error throws.</summary>
     public async Task<JsonElement[]> CallBatchAsync(IReadOnlyList<RpcRequest> requests, CancellationToken ct = default)
+    {
+        var outcomes = await CallBatchOutcomesAsync(requests, ct).ConfigureAwait(false);
+        var results = new JsonElement[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            results[i] = outcomes[i].Error is { } error ? throw error : outcomes[i].Result;
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Sends the requests as one JSON-RPC batch; each answer (result or node error) comes back in request order.
+    /// A response that is not a well-formed answer to this batch (bad JSON, unknown or missing ids) throws.
+    /// </summary>
+    public async Task<RpcOutcome[]> CallBatchOutcomesAsync(IReadOnlyList<RpcRequest> requests, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0)
@@ -55,7 +74,7 @@ public sealed class JsonRpcClient
             throw new JsonRpcException(requests[0].Method, -32603, "batch answered with a single non-error object", null);
         }
 
-        var results = new JsonElement[requests.Count];
+        var results = new RpcOutcome[requests.Count];
         var seen = new bool[requests.Count];
         foreach (var item in doc.RootElement.EnumerateArray())
         {
@@ -65,7 +84,20 @@ public sealed class JsonRpcClient
                 throw new JsonRpcException(requests[0].Method, -32603, "batch response carries an unknown id", null);
             }
 
-            results[index] = Result(item, requests[(int)index].Method, null);
+            if (seen[index])
+            {
+                throw new JsonRpcException(requests[(int)index].Method, -32603, "batch response answers the same id twice", null);
+            }
+
+            try
+            {
+                results[index] = new RpcOutcome(Result(item, requests[(int)index].Method, null), null);
+            }
+            catch (JsonRpcException e) when (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("error", out _))
+            {
+                results[index] = new RpcOutcome(default, e);
+            }
+
             seen[index] = true;
         }
 
