@@ -1,3 +1,4 @@
+using DefiCascade.Chain.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;

@@ -1,3 +1,4 @@
+using DefiCascade.Chain.Testing;
 namespace DefiCascade.Chain.Tests;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using DefiCascade.Chain.Testing;
 using System.Numerics;
 using DefiCascade.Amm;
 using DefiCascade.Amm.V3;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>
 /// A random position aimed at a health factor at the round's prices: 1-4 collateral and 1-3 debt reserves (e-mode

@@ -5,7 +5,7 @@ using DefiCascade.Ethereum;
 using DefiCascade.Ethereum.Client;
 using DefiCascade.Lending.AaveV3;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>Accounts on the deployed market, and the model's view of the market and an account read back from the chain.</summary>
 public sealed partial class AaveWorld

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using DefiCascade.Chain.Testing;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Ethereum;
 using DefiCascade.Ethereum.Abi;
@@ -8,7 +7,7 @@ using DefiCascade.Ethereum.Artifacts;
 using DefiCascade.Ethereum.Client;
 using DefiCascade.Lending.MorphoBlue;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>One Morpho Blue market on the test chain: its params (with id), its tokens and oracle, and the decimals they stand for.</summary>
 public sealed record MorphoMarket(MorphoMarketParams Params, byte[] Id, Contract Loan, Contract Collateral, Contract Oracle, int LoanDecimals, int CollateralDecimals)

@@ -1,9 +1,9 @@
+using Xunit;
 using System.Diagnostics;
-using DefiCascade.Chain.Testing;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Ethereum.Client;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>The once-per-run world: its saved state file and where every protocol's base infrastructure lives in it.</summary>
 public sealed record ChainWorldState(

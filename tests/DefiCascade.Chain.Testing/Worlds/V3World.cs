@@ -1,11 +1,10 @@
 using System.Numerics;
-using DefiCascade.Chain.Testing;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Ethereum.Artifacts;
 using DefiCascade.Ethereum.Client;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>A Uniswap V3 pool deployed from the npm artifacts, with the trader that owns its positions and swaps in it.</summary>
 public sealed record V3Pool(Contract Pool, Contract Token0, Contract Token1, int Fee, int TickSpacing, Address Trader);

@@ -1,10 +1,9 @@
 using System.Numerics;
-using DefiCascade.Chain.Testing;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Ethereum.Artifacts;
 using DefiCascade.Ethereum.Client;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>A Uniswap V2 pair deployed from the npm artifacts, with the trader that funds it.</summary>
 public sealed record V2Pair(Contract Pair, Contract Token0, Contract Token1, Address Trader);

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Numerics;
-using DefiCascade.Chain.Testing;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Ethereum.Artifacts;
 using DefiCascade.Ethereum.Client;
 
-namespace DefiCascade.Chain.Tests;
+namespace DefiCascade.Chain.Testing;
 
 /// <summary>One listed reserve: the underlying (Aave's MintableERC20), its aToken, variable-debt token and price feed.</summary>
 public sealed record AaveWorldAsset(string Symbol, int Decimals, Contract Token, Contract AToken, Contract VariableDebt, Contract Aggregator)
