@@ -2,6 +2,9 @@ using DefiCascade.Chain.Testing;
 using System.Numerics;
 using DefiCascade.Adapters.Uniswap;
 using DefiCascade.Core.Snapshot;
+using DefiCascade.Ethereum.Calls;
+using DefiCascade.Ethereum.Client;
+using DefiCascade.Ethereum.Rpc;
 
 namespace DefiCascade.Chain.Tests;
 
@@ -53,6 +56,40 @@ public sealed class UniswapPoolReaderTests
         Assert.Equal(v3.Ticks, again.Ticks);
         var latest = Assert.IsType<UniswapV3PoolSnapshot>((await reader.ReadAsync(p.Pool.Address, await reader.LatestBlockAsync())).Snapshot);
         Assert.NotEqual(v3.SqrtPriceX96, latest.SqrtPriceX96);
+    }
+
+    [Fact]
+    public async Task Spacing_1_book_is_read_in_a_handful_of_round_trips_and_a_window_records_its_bounds()
+    {
+        await using var node = await ChainWorld.StartNodeAsync();
+        var accounts = await node.Eth.GetAccountsAsync();
+        var world = V3World.Attach(node.Eth, accounts[0], (await ChainWorld.GetAsync()).V3);
+        var p = await world.CreatePoolAsync(accounts[1], 100, BigInteger.One << 96, Mint);
+        Assert.Equal(1, p.TickSpacing);
+        int[] minted = [-887272, -20000, -300, -7, 5, 260, 20000, 887272];
+        await world.MintAsync(p, minted[0], minted[^1], 10 * E18, 10 * E18);
+        await world.MintAsync(p, minted[1], minted[^2], 10 * E18, 10 * E18);
+        await world.MintAsync(p, minted[2], minted[5], 10 * E18, 10 * E18);
+        await world.MintAsync(p, minted[3], minted[4], 10 * E18, 10 * E18);
+        var block = await node.Eth.GetBlockNumberAsync();
+        using var http = new HttpRpcTransport(node.Url);
+        var counter = new CountingRpcTransport(http);
+        var eth = new EthClient(new JsonRpcClient(counter));
+        // 6,932 bitmap words at spacing 1: JSON-RPC batches of 1,000 eth_calls.
+        var reader = new UniswapPoolReader(eth, new RpcBatchCaller(eth.Rpc, batchSize: 1000));
+
+        var full = Assert.IsType<UniswapV3PoolSnapshot>((await reader.ReadAsync(p.Pool.Address, block)).Snapshot);
+
+        Assert.Equal(minted, full.Ticks.Select(t => t.Index));
+        Assert.Equal(await V3World.TicksAsync(p, minted), full.Ticks);
+        var (first, last) = UniswapPoolReader.WordRange(1);
+        Assert.Equal(6932, last - first + 1);
+        // getCode, the pool's seven reads, the tokens, 7 batches of bitmap words, the ticks: 11 round trips, not ~6,950.
+        Assert.Equal(11, counter.RoundTrips);
+
+        var windowed = Assert.IsType<UniswapV3PoolSnapshot>((await reader.ReadAsync(p.Pool.Address, block, tickWindow: 300)).Snapshot);
+        Assert.Equal([-300, -7, 5, 260], windowed.Ticks.Select(t => t.Index));
+        Assert.Equal((full.Tick - 300, full.Tick + 300), (windowed.TickBookLower, windowed.TickBookUpper));
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
+using DefiCascade.Adapters.Chain;
+using DefiCascade.Adapters.Tokens;
 using DefiCascade.Ethereum.Abi;
+using DefiCascade.Ethereum.Calls;
 using DefiCascade.Ethereum.Client;
 using DefiCascade.Ethereum.Rpc;
 
@@ -12,7 +14,8 @@ namespace DefiCascade.Adapters.Uniswap;
 /// <summary>
 /// Reads a Uniswap V2 pair or V3 pool into a snapshot at one pinned block: every eth_call names that block, so the
 /// reserves, slot0, liquidity and the whole tick book describe one consistent state even while the chain moves on.
-/// Reads are sequential (one eth_call each).
+/// Reads go through an <see cref="IBatchCaller"/> in four rounds (pool, tokens, bitmap words, ticks), however large
+/// the book: a tickSpacing-1 pool's 6,932 bitmap words are one batched read, not 6,932 round trips.
 /// </summary>
 public sealed class UniswapPoolReader
 {
@@ -20,12 +23,24 @@ public sealed class UniswapPoolReader
     public const int MinTick = -887272;
     public const int MaxTick = 887272;
 
-    private readonly EthClient _eth;
+    private const string Slot0Outputs = "uint160,int24,uint16,uint16,uint16,uint8,bool";
+    private const string TickOutputs = "uint128,int128,uint256,uint256,int56,uint160,uint32,bool";
 
+    private readonly EthClient _eth;
+    private readonly IBatchCaller _caller;
+
+    /// <summary>Reads through JSON-RPC batches of eth_call on <paramref name="eth"/>'s connection.</summary>
     public UniswapPoolReader(EthClient eth)
+        : this(eth, new RpcBatchCaller(eth?.Rpc ?? throw new ArgumentNullException(nameof(eth))))
+    {
+    }
+
+    public UniswapPoolReader(EthClient eth, IBatchCaller caller)
     {
         ArgumentNullException.ThrowIfNull(eth);
+        ArgumentNullException.ThrowIfNull(caller);
         _eth = eth;
+        _caller = caller;
     }
 
     /// <summary>The number of the latest block: a quote must pin one number, since "latest" moves between reads.</summary>
@@ -41,9 +56,18 @@ public sealed class UniswapPoolReader
         }
     }
 
-    /// <summary>Detects the pool kind (V3 answers slot0(), a V2 pair getReserves()) and reads it at <paramref name="block"/>.</summary>
-    public async Task<UniswapPoolRead> ReadAsync(Address pool, ulong block, CancellationToken ct = default)
+    /// <summary>
+    /// Detects the pool kind (V3 answers slot0(), a V2 pair getReserves()) and reads it at <paramref name="block"/>.
+    /// With <paramref name="tickWindow"/> only ticks within that distance of the current tick are read, and the
+    /// snapshot records the bounds so a swap past them reports "data exhausted", not "out of liquidity".
+    /// </summary>
+    public async Task<UniswapPoolRead> ReadAsync(Address pool, ulong block, int? tickWindow = null, CancellationToken ct = default)
     {
+        if (tickWindow is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tickWindow), tickWindow, "a tick window is a distance in ticks, not negative");
+        }
+
         var at = BlockParameter.At(block);
         byte[] code;
         try
@@ -60,24 +84,61 @@ public sealed class UniswapPoolReader
             throw new ChainReadException($"eth_getCode {pool.Hex} at block {block}", "no contract at that address at that block");
         }
 
-        if (await TryCallAsync(pool, "slot0()", "uint160,int24,uint16,uint16,uint16,uint8,bool", block, ct).ConfigureAwait(false) is { } slot0)
+        var head = await BatchAsync(
+            [
+                CallCodec.Call(pool, "slot0()"), CallCodec.Call(pool, "getReserves()"), CallCodec.Call(pool, "token0()"), CallCodec.Call(pool, "token1()"),
+                CallCodec.Call(pool, "fee()"), CallCodec.Call(pool, "tickSpacing()"), CallCodec.Call(pool, "liquidity()"),
+            ],
+            $"slot0/getReserves/token0/token1 on {pool.Hex}",
+            block,
+            ct).ConfigureAwait(false);
+        var token0 = Required(head[2], "address", pool, "token0()", block);
+        var token1 = Required(head[3], "address", pool, "token1()", block);
+        IReadOnlyList<SnapshotToken> tokens;
+        try
         {
-            return await ReadV3Async(pool, block, slot0, ct).ConfigureAwait(false);
+            tokens = await TokenReader.ReadAsync(_caller, [(Address)token0[0], (Address)token1[0]], block, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsChainFailure(e))
+        {
+            throw new ChainReadException($"decimals()/symbol() of the tokens of {pool.Hex} at block {block}", e.Message, e);
         }
 
-        if (await TryCallAsync(pool, "getReserves()", "uint112,uint112,uint32", block, ct).ConfigureAwait(false) is { } reserves)
+        if (CallCodec.TryDecode(Slot0Outputs, head[0]) is { } slot0)
         {
-            var (t0, t1) = await TokensAsync(pool, block, ct).ConfigureAwait(false);
-            var v2 = new UniswapV2PoolSnapshot(pool, t0.Symbol, t1.Symbol, (BigInteger)reserves[0], (BigInteger)reserves[1], Source(block));
-            return new UniswapPoolRead(v2, t0, t1, block);
+            var fee = (int)(BigInteger)Required(head[4], "uint24", pool, "fee()", block)[0];
+            var spacing = (int)(BigInteger)Required(head[5], "int24", pool, "tickSpacing()", block)[0];
+            var liquidity = (BigInteger)Required(head[6], "uint128", pool, "liquidity()", block)[0];
+            if (spacing <= 0)
+            {
+                throw new ChainReadException(CallName(pool, "tickSpacing()", block), $"answered {spacing}, not a positive spacing");
+            }
+
+            var tick = (int)(BigInteger)slot0[1];
+            var (lower, upper) = tickWindow is { } w ? (Math.Max(MinTick, tick - w), Math.Min(MaxTick, tick + w)) : (MinTick, MaxTick);
+            var ticks = await TickBookAsync(pool, spacing, lower, upper, block, ct).ConfigureAwait(false);
+            // null bounds: the whole book was read, so a swap past the last tick is out of liquidity, not out of data.
+            var v3 = new UniswapV3PoolSnapshot(
+                pool, tokens[0].Symbol, tokens[1].Symbol, fee, spacing, (BigInteger)slot0[0], tick, liquidity, ticks,
+                tickWindow is null ? null : lower, tickWindow is null ? null : upper, Source(block));
+            return new UniswapPoolRead(v3, tokens[0], tokens[1], block);
+        }
+
+        if (CallCodec.TryDecode("uint112,uint112,uint32", head[1]) is { } reserves)
+        {
+            var v2 = new UniswapV2PoolSnapshot(pool, tokens[0].Symbol, tokens[1].Symbol, (BigInteger)reserves[0], (BigInteger)reserves[1], Source(block));
+            return new UniswapPoolRead(v2, tokens[0], tokens[1], block);
         }
 
         throw new ChainReadException($"slot0() and getReserves() on {pool.Hex} at block {block}", "the contract answers neither: it is not a Uniswap V3 pool or V2 pair");
     }
 
     /// <summary>Word positions of the compressed range [MIN_TICK, MAX_TICK] for this spacing (TickBitmap.position).</summary>
-    public static (int First, int Last) WordRange(int tickSpacing) =>
-        (Compress(MinTick, tickSpacing) >> 8, Compress(MaxTick, tickSpacing) >> 8);
+    public static (int First, int Last) WordRange(int tickSpacing) => WordRange(tickSpacing, MinTick, MaxTick);
+
+    /// <summary>Word positions holding the initialized ticks in [lower, upper] for this spacing.</summary>
+    public static (int First, int Last) WordRange(int tickSpacing, int lower, int upper) =>
+        (Compress(lower, tickSpacing) >> 8, Compress(upper, tickSpacing) >> 8);
 
     private static int Compress(int tick, int spacing)
     {
@@ -91,111 +152,65 @@ public sealed class UniswapPoolReader
     private static bool IsChainFailure(Exception e) =>
         e is RpcTransportException or JsonRpcException or ContractRevertException or AbiException or TimeoutException or FormatException;
 
-    private async Task<UniswapPoolRead> ReadV3Async(Address pool, ulong block, object[] slot0, CancellationToken ct)
+    private async Task<List<TickSnapshot>> TickBookAsync(Address pool, int spacing, int lower, int upper, ulong block, CancellationToken ct)
     {
-        var fee = (int)(BigInteger)(await CallAsync(pool, "fee()", "uint24", block, ct).ConfigureAwait(false))[0];
-        var spacing = (int)(BigInteger)(await CallAsync(pool, "tickSpacing()", "int24", block, ct).ConfigureAwait(false))[0];
-        var liquidity = (BigInteger)(await CallAsync(pool, "liquidity()", "uint128", block, ct).ConfigureAwait(false))[0];
-        if (spacing <= 0)
+        var (first, last) = WordRange(spacing, lower, upper);
+        var words = Enumerable.Range(first, last - first + 1).ToArray();
+        var bitmaps = await BatchAsync(
+            words.Select(w => CallCodec.Call(pool, "tickBitmap(int16)", (BigInteger)w)).ToArray(), $"tickBitmap(int16) x{words.Length} on {pool.Hex}", block, ct).ConfigureAwait(false);
+        var initialized = new List<int>();
+        for (var i = 0; i < words.Length; i++)
         {
-            throw new ChainReadException($"tickSpacing() on {pool.Hex} at block {block}", $"answered {spacing}, not a positive spacing");
-        }
-
-        var (t0, t1) = await TokensAsync(pool, block, ct).ConfigureAwait(false);
-        var ticks = new List<TickSnapshot>();
-        var (first, last) = WordRange(spacing);
-        for (var word = first; word <= last; word++)
-        {
-            var bits = (BigInteger)(await CallAsync(pool, "tickBitmap(int16)", "uint256", block, ct, word).ConfigureAwait(false))[0];
+            var bits = (BigInteger)Required(bitmaps[i], "uint256", pool, $"tickBitmap({words[i]})", block)[0];
             for (var bit = 0; !bits.IsZero; bit++, bits >>= 1)
             {
-                if (bits.IsEven)
+                var tick = ((words[i] * 256) + bit) * spacing;
+                if (!bits.IsEven && tick >= lower && tick <= upper)
                 {
-                    continue;
+                    initialized.Add(tick);
                 }
-
-                var tick = ((word * 256) + bit) * spacing;
-                var info = await CallAsync(pool, "ticks(int24)", "uint128,int128,uint256,uint256,int56,uint160,uint32,bool", block, ct, tick).ConfigureAwait(false);
-                ticks.Add(new TickSnapshot(tick, (BigInteger)info[1], (BigInteger)info[0]));
             }
         }
 
-        // null bounds: the whole book was read, so a swap past the last tick is out of liquidity, not out of data.
-        var v3 = new UniswapV3PoolSnapshot(
-            pool, t0.Symbol, t1.Symbol, fee, spacing, (BigInteger)slot0[0], (int)(BigInteger)slot0[1], liquidity, ticks, null, null, Source(block));
-        return new UniswapPoolRead(v3, t0, t1, block);
-    }
-
-    private async Task<(SnapshotToken Token0, SnapshotToken Token1)> TokensAsync(Address pool, ulong block, CancellationToken ct)
-    {
-        var a0 = (Address)(await CallAsync(pool, "token0()", "address", block, ct).ConfigureAwait(false))[0];
-        var a1 = (Address)(await CallAsync(pool, "token1()", "address", block, ct).ConfigureAwait(false))[0];
-        return (await TokenAsync(a0, block, ct).ConfigureAwait(false), await TokenAsync(a1, block, ct).ConfigureAwait(false));
-    }
-
-    private async Task<SnapshotToken> TokenAsync(Address token, ulong block, CancellationToken ct)
-    {
-        // decimals() and symbol() are optional in ERC-20: raw amounts do not need them, only the human price does.
-        var decimals = await TryCallAsync(token, "decimals()", "uint8", block, ct).ConfigureAwait(false) is { } d ? (int)(BigInteger)d[0] : (int?)null;
-        var symbol = await SymbolAsync(token, block, ct).ConfigureAwait(false);
-        var source = decimals is null ? Source(block) + " (decimals() unreadable: 18 assumed)" : Source(block);
-        return new SnapshotToken(symbol, token, decimals ?? 18, source);
-    }
-
-    private async Task<string> SymbolAsync(Address token, ulong block, CancellationToken ct)
-    {
-        if (await TryCallAsync(token, "symbol()", "string", block, ct).ConfigureAwait(false) is [string { Length: > 0 } text])
+        var infos = await BatchAsync(
+            initialized.Select(t => CallCodec.Call(pool, "ticks(int24)", (BigInteger)t)).ToArray(), $"ticks(int24) x{initialized.Count} on {pool.Hex}", block, ct).ConfigureAwait(false);
+        var ticks = new List<TickSnapshot>(initialized.Count);
+        for (var i = 0; i < initialized.Count; i++)
         {
-            return text;
+            var info = Required(infos[i], TickOutputs, pool, $"ticks({initialized[i]})", block);
+            ticks.Add(new TickSnapshot(initialized[i], (BigInteger)info[1], (BigInteger)info[0]));
         }
 
-        // early tokens (MKR, SAI) return bytes32 padded with zeros.
-        if (await TryCallAsync(token, "symbol()", "bytes32", block, ct).ConfigureAwait(false) is [byte[] raw]
-            && Encoding.UTF8.GetString(raw).TrimEnd('\0') is { Length: > 0 } fixedText
-            && fixedText.All(c => !char.IsControl(c)))
-        {
-            return fixedText;
-        }
-
-        return token.Hex;
+        return ticks;
     }
 
-    /// <summary>Null when the contract reverts or answers something that does not decode: how a missing function shows.</summary>
-    private async Task<object[]?> TryCallAsync(Address to, string signature, string outputs, ulong block, CancellationToken ct, params object[] args)
+    private async Task<EthCallResult[]> BatchAsync(IReadOnlyList<EthCall> calls, string what, ulong block, CancellationToken ct)
     {
         try
         {
-            return await RawCallAsync(to, signature, outputs, block, ct, args).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ContractRevertException or AbiException)
-        {
-            return null;
+            return await _caller.CallAsync(calls, block, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsChainFailure(e))
         {
-            throw new ChainReadException(CallName(to, signature, block), e.Message, e);
+            throw new ChainReadException($"eth_call {what} at block {block.ToString(CultureInfo.InvariantCulture)}", e.Message, e);
         }
     }
 
-    private async Task<object[]> CallAsync(Address to, string signature, string outputs, ulong block, CancellationToken ct, params object[] args)
+    private static object[] Required(EthCallResult result, string outputs, Address to, string signature, ulong block)
     {
+        if (!result.Success)
+        {
+            throw new ChainReadException(CallName(to, signature, block), "reverted");
+        }
+
         try
         {
-            return await RawCallAsync(to, signature, outputs, block, ct, args).ConfigureAwait(false);
+            return CallCodec.Decode(outputs, result.ReturnData);
         }
-        catch (Exception e) when (IsChainFailure(e))
+        catch (AbiException e)
         {
-            throw new ChainReadException(CallName(to, signature, block), e.Message, e);
+            throw new ChainReadException(CallName(to, signature, block), $"answered {result.ReturnData.Length} bytes that do not decode as ({outputs}): {e.Message}", e);
         }
-    }
-
-    private async Task<object[]> RawCallAsync(Address to, string signature, string outputs, ulong block, CancellationToken ct, object[] args)
-    {
-        var open = signature.IndexOf('(', StringComparison.Ordinal);
-        var inputTypes = AbiType.ParseList(signature[(open + 1)..^1]);
-        byte[] data = [.. AbiSignature.Selector(signature), .. AbiCodec.Encode(inputTypes, args)];
-        var output = await _eth.CallAsync(to, data, BlockParameter.At(block), ct: ct).ConfigureAwait(false);
-        return AbiCodec.Decode(AbiType.ParseList(outputs), output);
     }
 
     private static string CallName(Address to, string signature, ulong block) =>
