@@ -23,6 +23,12 @@ public sealed record MarketSnapshot(
 {
     public const string CurrentSchema = "defi-cascade/snapshot/v1";
 
+    /// <summary>
+    /// Optional section of v1 (absent in the file = none). Not a constructor parameter, so snapshots that hold no
+    /// Morpho market are built, compared and written exactly as before it existed.
+    /// </summary>
+    public IReadOnlyList<MorphoBlueMarketSnapshot> MorphoBlueMarkets { get; init; } = [];
+
     public SnapshotToken Token(string symbol) =>
         Tokens.FirstOrDefault(t => t.Symbol == symbol) ?? throw new KeyNotFoundException($"token '{symbol}' is not in the snapshot");
 }

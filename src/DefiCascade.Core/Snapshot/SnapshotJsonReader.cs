@@ -47,7 +47,7 @@ internal sealed partial class SnapshotJsonReader
             throw new SnapshotFormatException(_source, "$", "the document must be a JSON object");
         }
 
-        root.AllowOnly("schema", "chainId", "blockNumber", "blockTimestamp", "origin", "tokens", "prices", "oracles", "aaveV3Markets", "pools");
+        root.AllowOnly("schema", "chainId", "blockNumber", "blockTimestamp", "origin", "tokens", "prices", "oracles", "aaveV3Markets", "morphoBlueMarkets", "pools");
         var schemaNode = root.Child("schema");
         var schema = schemaNode.String();
         if (schema != MarketSnapshot.CurrentSchema)
@@ -63,8 +63,9 @@ internal sealed partial class SnapshotJsonReader
         var prices = root.Child("prices").Items().Select(ReadPrice).ToList();
         var oracles = ReadOracles(root.Child("oracles"));
         var markets = root.Child("aaveV3Markets").Items().Select(ReadAaveMarket).ToList();
+        var morpho = root.Optional("morphoBlueMarkets") is { } m ? ReadMorphoMarkets(m, blockTimestamp) : [];
         var pools = ReadPools(root.Child("pools"));
-        return new MarketSnapshot(schema, chainId, blockNumber, blockTimestamp, origin, tokens, prices, oracles, markets, pools);
+        return new MarketSnapshot(schema, chainId, blockNumber, blockTimestamp, origin, tokens, prices, oracles, markets, pools) { MorphoBlueMarkets = morpho };
     }
 
     private SnapshotOrigin ReadOrigin(JsonNodeReader node)

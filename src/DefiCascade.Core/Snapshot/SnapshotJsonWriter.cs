@@ -52,6 +52,19 @@ internal sealed class SnapshotJsonWriter
         }
 
         Line("  ],");
+
+        // Optional: written only when present, so a snapshot without Morpho markets reads as it did before the section existed.
+        if (s.MorphoBlueMarkets.Count > 0)
+        {
+            Line("  \"morphoBlueMarkets\": [");
+            for (var i = 0; i < s.MorphoBlueMarkets.Count; i++)
+            {
+                MorphoMarket(s.MorphoBlueMarkets[i], Comma(i, s.MorphoBlueMarkets.Count));
+            }
+
+            Line("  ],");
+        }
+
         Line("  \"pools\": [");
         for (var i = 0; i < s.Pools.Count; i++)
         {
@@ -80,6 +93,34 @@ internal sealed class SnapshotJsonWriter
         Array("      ", "eModes", m.EModes, EMode, true);
         Array("      ", "reserves", m.Reserves, Reserve, true);
         Array("      ", "positions", m.Positions, Position, false);
+        Line("    }" + trailing);
+    }
+
+    private void MorphoMarket(MorphoBlueMarketSnapshot m, string trailing)
+    {
+        Line("    {");
+        Line($"      \"id\": {Str(m.Id)},");
+        Line($"      \"morpho\": {Str(m.Morpho.Hex)},");
+        Line($"      \"loanToken\": {Str(m.LoanToken)},");
+        Line($"      \"collateralToken\": {Str(m.CollateralToken)},");
+        Line($"      \"oracle\": {Str(m.Oracle.Hex)},");
+        Line($"      \"irm\": {Str(m.Irm.Hex)},");
+        Line($"      \"lltv\": {Big(m.Lltv)},");
+        Line($"      \"oraclePrice\": {Big(m.OraclePrice)},");
+        Line($"      \"totalSupplyAssets\": {Big(m.TotalSupplyAssets)},");
+        Line($"      \"totalSupplyShares\": {Big(m.TotalSupplyShares)},");
+        Line($"      \"totalBorrowAssets\": {Big(m.TotalBorrowAssets)},");
+        Line($"      \"totalBorrowShares\": {Big(m.TotalBorrowShares)},");
+        Line($"      \"lastUpdate\": {Num(m.LastUpdate)},");
+        Line($"      \"fee\": {Big(m.Fee)},");
+        Line($"      \"source\": {Str(m.Source)},");
+        Line($"      \"positionsSource\": {Str(m.PositionsSource)},");
+        Array(
+            "      ",
+            "positions",
+            m.Positions,
+            p => $"{{\"user\":{Str(p.User.Hex)},\"supplyShares\":{Big(p.SupplyShares)},\"borrowShares\":{Big(p.BorrowShares)},\"collateral\":{Big(p.Collateral)}}}",
+            false);
         Line("    }" + trailing);
     }
 
