@@ -56,7 +56,21 @@ public class RpcTests
         Assert.DoesNotContain("SECRETKEY", e.ToString(), StringComparison.Ordinal);
         Assert.Contains("http://127.0.0.1/***", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETKEY", transport.ToString(), StringComparison.Ordinal);
+        Assert.Equal(RpcFailureKind.ConnectionFailed, e.Kind);
+        Assert.Equal("connection refused", e.Reason);
+        Assert.True(e.IsTransient); // a node restarting behind a load balancer refuses for a moment
     }
+
+    [Theory]
+    [InlineData(429, true)]
+    [InlineData(408, true)]
+    [InlineData(500, true)]
+    [InlineData(503, true)]
+    [InlineData(400, false)]
+    [InlineData(401, false)]
+    [InlineData(404, false)]
+    public void Http_statuses_are_transient_only_when_waiting_can_help(int status, bool transient) =>
+        Assert.Equal(transient, new RpcTransportException("x", RpcFailureKind.HttpStatus, "x", status).IsTransient);
 
     [Fact]
     public async Task Transactions_are_refused_off_the_dev_chain()

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 
 namespace DefiCascade.Ethereum.Rpc;
@@ -29,23 +30,51 @@ public sealed class HttpRpcTransport : IRpcTransport, IDisposable
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new RpcTransportException($"RPC endpoint {_redacted} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                var status = (int)response.StatusCode;
+                var reason = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+                throw new RpcTransportException($"RPC endpoint {_redacted} answered {reason}", RpcFailureKind.HttpStatus, reason, status);
             }
 
             return body;
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new RpcTransportException($"RPC endpoint {_redacted} did not answer within {_http.Timeout.TotalSeconds:0.#} s");
+            var reason = $"no answer within {_http.Timeout.TotalSeconds:0.#} s";
+            throw new RpcTransportException($"RPC endpoint {_redacted}: {reason}", RpcFailureKind.Timeout, reason);
         }
         catch (HttpRequestException e)
         {
             // A new exception without the inner one: the inner message is not ours to vouch for (it may quote the URL).
-            throw new RpcTransportException($"RPC endpoint {_redacted} unreachable: {Sanitize(e.Message)}");
+            var (kind, reason) = Classify(e);
+            throw new RpcTransportException($"RPC endpoint {_redacted} unreachable ({reason}): {Sanitize(e.Message)}", kind, reason);
         }
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Refused, reset or cut-off connections can pass (a restarting node, a busy gateway); DNS and TLS errors do not.</summary>
+    private static (RpcFailureKind Kind, string Reason) Classify(HttpRequestException e)
+    {
+        var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
+        switch (socket?.SocketErrorCode)
+        {
+            case SocketError.ConnectionRefused:
+                return (RpcFailureKind.ConnectionFailed, "connection refused");
+            case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
+                return (RpcFailureKind.ConnectionFailed, "connection reset");
+            case SocketError.TimedOut:
+                return (RpcFailureKind.Timeout, "connect timed out");
+        }
+
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.ConnectionError => (RpcFailureKind.ConnectionFailed, "connection failed"),
+            HttpRequestError.ResponseEnded => (RpcFailureKind.ConnectionFailed, "response ended early"),
+            HttpRequestError.NameResolutionError => (RpcFailureKind.Unreachable, "host name not resolved"),
+            HttpRequestError.SecureConnectionError => (RpcFailureKind.Unreachable, "TLS handshake failed"),
+            _ => (RpcFailureKind.Unreachable, "request failed: " + e.HttpRequestError.ToString()),
+        };
+    }
 
     public override string ToString() => _redacted;
 
