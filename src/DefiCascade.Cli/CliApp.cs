@@ -19,6 +19,7 @@ public static class CliApp
             SimulateCommand.Create(io),
             GenerateMarketCommand.Create(io),
             QuoteCommand.Create(io),
+            SnapshotCommand.Create(io),
         };
 
         var parsed = root.Parse(args);

@@ -46,7 +46,11 @@ public sealed record AaveV3UserRead(Address User, int EMode, UserConfiguration C
 }
 
 /// <summary>A chunk of users just read, for checkpoints: users [FirstIndex, FirstIndex + Users.Count) of the list given.</summary>
-public sealed record AaveV3UsersChunk(int FirstIndex, int TotalUsers, IReadOnlyList<AaveV3UserRead> Users);
+public sealed record AaveV3UsersChunk(int FirstIndex, int TotalUsers, IReadOnlyList<AaveV3UserRead> Users)
+{
+    /// <summary>Categories users sit in that no reserve belongs to, found so far: a checkpoint must keep them too.</summary>
+    public IReadOnlyList<AaveV3EModeRead> ExtraEModesSoFar { get; init; } = [];
+}
 
 /// <summary>
 /// Every user read at <paramref name="Block"/>, and the e-mode categories users sit in that no reserve belongs to

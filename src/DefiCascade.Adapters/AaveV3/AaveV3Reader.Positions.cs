@@ -37,7 +37,7 @@ public sealed partial class AaveV3Reader
             read.AddRange(result);
             if (onChunk is not null)
             {
-                await onChunk(new AaveV3UsersChunk(start, users.Count, result), ct).ConfigureAwait(false);
+                await onChunk(new AaveV3UsersChunk(start, users.Count, result) { ExtraEModesSoFar = extra.Values.OrderBy(e => e.Id).ToArray() }, ct).ConfigureAwait(false);
             }
         }
 

@@ -11,6 +11,7 @@ using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Ethereum.Client;
 using DefiCascade.Ethereum.Rpc;
+using DefiCascade.Cli.Commands.Rpc;
 using Spectre.Console;
 
 namespace DefiCascade.Cli.Commands;
@@ -22,22 +23,10 @@ namespace DefiCascade.Cli.Commands;
 /// </summary>
 public static class QuoteCommand
 {
-    public const string RpcUrlVariable = "ETH_RPC_URL";
-
     public static Command Create(CliIo io)
     {
-        // no DefaultValueFactory from the environment: --help prints defaults, and this one would be the secret URL.
-        var rpcUrl = new Option<string?>("--rpc-url")
-        {
-            Description = $"JSON-RPC endpoint of an Ethereum node (http or https). Default: the {RpcUrlVariable} environment variable, as Foundry's tools do. Never printed.",
-            HelpName = "URL",
-        };
-        var block = new Option<string>("--block")
-        {
-            Description = "Block to read the pool at: a number, or 'latest' (resolved to its number once, printed, and used for every read).",
-            HelpName = "N",
-            DefaultValueFactory = _ => "latest",
-        };
+        var rpcUrl = RpcOptions.RpcUrl();
+        var block = RpcOptions.Block("the pool");
         var pool = new Option<string>("--pool") { Description = "Address of a Uniswap V2 pair or V3 pool (detected).", HelpName = "ADDRESS", Required = true };
         var tokenIn = new Option<string>("--token-in") { Description = "Address of the token sold: the pool's token0 or token1.", HelpName = "ADDRESS", Required = true };
         var amountIn = new Option<string>("--amount-in") { Description = "Exact input in the token's base units (wei), a positive integer.", HelpName = "WEI", Required = true };
@@ -60,13 +49,11 @@ public static class QuoteCommand
         Uri? url = null;
         try
         {
-            url = ParseUrl(input.RpcUrl);
-            var poolAddress = ParseAddress("--pool", input.Pool);
-            var tokenAddress = ParseAddress("--token-in", input.TokenIn);
-            var amount = ParseAmount(input.AmountIn);
-            ulong? pinned = input.Block.Equals("latest", StringComparison.OrdinalIgnoreCase) ? null
-                : ulong.TryParse(input.Block, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
-                : throw new BadInputException($"--block: '{input.Block}' is neither a block number nor 'latest'");
+            url = RpcOptions.ParseUrl(input.RpcUrl);
+            var poolAddress = RpcOptions.ParseAddress("--pool", input.Pool);
+            var tokenAddress = RpcOptions.ParseAddress("--token-in", input.TokenIn);
+            var amount = RpcOptions.ParseAmount("--amount-in", input.AmountIn);
+            var pinned = RpcOptions.ParseBlock(input.Block);
 
             using var transport = new HttpRpcTransport(url, TimeSpan.FromSeconds(30));
             var reader = new UniswapPoolReader(new EthClient(new JsonRpcClient(transport)));
@@ -107,18 +94,18 @@ public static class QuoteCommand
         }
         catch (BadInputException e)
         {
-            io.Error.WriteLine("error: " + Scrub(e.Message, url, input.RpcUrl));
+            io.Error.WriteLine("error: " + RpcOptions.Scrub(e.Message, url, input.RpcUrl));
             return CliApp.BadInput;
         }
         catch (ChainReadException e)
         {
-            io.Error.WriteLine("error: reading the pool failed: " + Scrub(e.Message, url, input.RpcUrl));
+            io.Error.WriteLine("error: reading the pool failed: " + RpcOptions.Scrub(e.Message, url, input.RpcUrl));
             return CliApp.BadInput;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // the node answered, but with a state the exact model refuses (e.g. a tick that does not match the price).
-            io.Error.WriteLine("error: the pool state read does not build an exact model: " + Scrub(e.Message, url, input.RpcUrl));
+            io.Error.WriteLine("error: the pool state read does not build an exact model: " + RpcOptions.Scrub(e.Message, url, input.RpcUrl));
             return CliApp.Failure;
         }
     }
@@ -165,48 +152,6 @@ public static class QuoteCommand
 
     private static double PriceAfter(IAmmPool model, SwapResult r) =>
         PoolPricing.PriceToken0InToken1(r.SqrtPriceX96After, model.Token0.Decimals, model.Token1.Decimals);
-
-    private static Uri ParseUrl(string? option)
-    {
-        var text = string.IsNullOrWhiteSpace(option) ? Environment.GetEnvironmentVariable(RpcUrlVariable) : option;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new BadInputException($"--rpc-url is required (or set {RpcUrlVariable})");
-        }
-
-        // the rejected text is not echoed: a mistyped URL still holds the key.
-        return Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-            ? url
-            : throw new BadInputException("--rpc-url: not an absolute http(s) URL");
-    }
-
-    private static Address ParseAddress(string option, string text) =>
-        Address.TryParse(text, out var address) ? address : throw new BadInputException($"{option}: '{text}' is not a 0x-prefixed 20-byte hex address");
-
-    private static BigInteger ParseAmount(string text) =>
-        BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount.Sign > 0
-            ? amount
-            : throw new BadInputException($"--amount-in: '{text}' is not a positive integer amount in base units");
-
-    /// <summary>Belt and braces over the Ethereum layer's redaction: no form of the URL survives into a message.</summary>
-    private static string Scrub(string message, Uri? url, string? option)
-    {
-        var text = message;
-        foreach (var secret in new[] { option, Environment.GetEnvironmentVariable(RpcUrlVariable), url?.OriginalString, url?.AbsoluteUri })
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, "***", StringComparison.OrdinalIgnoreCase);
-            }
-        }
-
-        if (url is not null && url.PathAndQuery.Length > 1)
-        {
-            text = text.Replace(url.PathAndQuery, "/***", StringComparison.Ordinal);
-        }
-
-        return text;
-    }
 
     private sealed record QuoteInput(string? RpcUrl, string Block, string Pool, string TokenIn, string AmountIn, bool Json);
 }

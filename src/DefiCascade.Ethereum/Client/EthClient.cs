@@ -38,6 +38,18 @@ public sealed partial class EthClient
     public async Task<ulong> GetBlockNumberAsync(CancellationToken ct = default) =>
         (ulong)Quantity(await Rpc.CallAsync("eth_blockNumber", ct).ConfigureAwait(false));
 
+    /// <summary>The timestamp (unix seconds) of block <paramref name="block"/>; a block the node does not have is an error.</summary>
+    public async Task<long> GetBlockTimestampAsync(ulong block, CancellationToken ct = default)
+    {
+        var result = await Rpc.CallAsync("eth_getBlockByNumber", ct, BlockParameter.At(block).ToRpc(), false).ConfigureAwait(false);
+        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("timestamp", out var timestamp))
+        {
+            throw new JsonRpcException("eth_getBlockByNumber", -32603, $"the node has no block {block}", null);
+        }
+
+        return (long)Quantity(timestamp);
+    }
+
     public async Task<BigInteger> GetBalanceAsync(Address account, BlockParameter block, CancellationToken ct = default) =>
         Quantity(await Rpc.CallAsync("eth_getBalance", ct, account.Hex, block.ToRpc()).ConfigureAwait(false));
 
