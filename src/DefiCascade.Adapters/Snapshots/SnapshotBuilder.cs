@@ -209,13 +209,16 @@ public sealed class SnapshotBuilder
         }
         else
         {
-            var (from, known) = checkpoint.Get(AaveUsersStage) is { } saved ? AaveCheckpointCodec.ReadUsers(saved) : (request.AaveFromBlock - 1, []);
+            // next = the first block not scanned yet: the saved ScannedThrough + 1 on a resume.
+            var (next, known) = checkpoint.Get(AaveUsersStage) is { } saved
+                ? AaveCheckpointCodec.ReadUsers(saved) is var (through, found) ? (through + 1, found) : default
+                : (request.AaveFromBlock, (IReadOnlyList<Address>)[]);
             var total = block - request.AaveFromBlock + 1;
-            users = from >= block
+            users = next > block
                 ? known
                 : await reader.DiscoverUsersAsync(
                     market.Pool,
-                    from + 1 == 0 ? 0 : from + 1,
+                    next,
                     block,
                     (chunk, soFar, _) =>
                     {

@@ -24,11 +24,19 @@ public sealed class MarketState
         _assetIndex = Tokens.Select((t, i) => (t.Symbol, i)).ToDictionary(x => x.Symbol, x => x.i, StringComparer.Ordinal);
 
         StartPrices = new BigInteger[Tokens.Count];
+        // tokens named only by markets the engine does not simulate (Morpho Blue's) need no USD price; any other does.
+        var simulated = snapshot.AaveV3Markets.SelectMany(m => m.Reserves.Select(r => r.Asset))
+            .Concat(snapshot.Pools.SelectMany(p => new[] { p.Token0, p.Token1 }))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var token in Tokens)
         {
-            var price = snapshot.Prices.FirstOrDefault(p => p.Asset == token.Symbol)
-                ?? throw new InvalidOperationException($"snapshot has no market price for {token.Symbol}; a missing price is an error");
-            StartPrices[AssetIndex(token.Symbol)] = To8Decimals(price.UsdAnswer, price.Decimals);
+            var price = snapshot.Prices.FirstOrDefault(p => p.Asset == token.Symbol);
+            if (price is null && simulated.Contains(token.Symbol))
+            {
+                throw new InvalidOperationException($"snapshot has no market price for {token.Symbol}; a missing price is an error");
+            }
+
+            StartPrices[AssetIndex(token.Symbol)] = price is null ? BigInteger.Zero : To8Decimals(price.UsdAnswer, price.Decimals);
         }
 
         External = (BigInteger[])StartPrices.Clone();

@@ -181,6 +181,12 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             .Append(new Assumption("oracle pricing", "oracle answers (USD, 8 decimals)", "bad debt and liquidation volumes are valued at the protocol's oracle prices; profit and gas at external prices"))
             .Append(new Assumption("routing", "best single route (up to three pool hops)", "an order is not split across pools; pools between blocks are arbitraged toward the external price"))
             .Append(new Assumption("interest", "not accrued", "indexes stay at the snapshot's over the horizon"))
+            .Concat(state.Snapshot.MorphoBlueMarkets.Count == 0
+                ? []
+                : [new Assumption(
+                    "Morpho Blue",
+                    $"{state.Snapshot.MorphoBlueMarkets.Count} markets in the snapshot, not simulated",
+                    "the engine liquidates Aave V3 positions only so far: Morpho positions and their bad debt are not in these numbers")])
             .ToList());
 
     private static string Explain(UnliquidatableReason reason) => reason switch

@@ -26,10 +26,14 @@ internal sealed class CrowdBuilder(AnvilNode node, AaveWorld aave)
     private const int BlockSize = 100;
 
     /// <summary>
-    /// Arguments of the node the crowd is built on. anvil keeps every transaction's call trace and dumps them with the
-    /// state (120 of 127 MB for 2,000 users); blocks are checked as they are mined, so only the last few need keeping.
+    /// Anvil dumps every transaction's call trace with the state (~120 MB at 2,000 users). Up to
+    /// <see cref="KeepHistoryUpTo"/> users the history stays, so Supply/Borrow logs can be scanned to discover the users;
+    /// bigger crowds keep only the last 4 blocks (balances complete, users given as a list).
     /// </summary>
-    public static readonly IReadOnlyList<string> NodeArgs = [.. ChainWorld.NodeArgs, "--transaction-block-keeper", "4"];
+    public const int KeepHistoryUpTo = 5_000;
+
+    public static IReadOnlyList<string> NodeArgs(AaveCrowdSpec spec) =>
+        spec.Users <= KeepHistoryUpTo ? ChainWorld.NodeArgs : [.. ChainWorld.NodeArgs, "--transaction-block-keeper", "4"];
 
     // far above anvil's base fee however the bulk blocks move it, so no transaction is left waiting in the pool.
     private static readonly string MaxFee = Hex.EncodeQuantity(BigInteger.Pow(10, 11));

@@ -97,7 +97,7 @@ public static partial class AaveCrowd
 
         var clock = Stopwatch.StartNew();
         var users = AaveCrowdPlanner.Plan(spec, Prices);
-        await using var node = await ChainStateFile.StartFromAsync(world.StatePath, CrowdBuilder.NodeArgs).ConfigureAwait(false);
+        await using var node = await ChainStateFile.StartFromAsync(world.StatePath, CrowdBuilder.NodeArgs(spec)).ConfigureAwait(false);
         var accounts = await node.Eth.GetAccountsAsync().ConfigureAwait(false);
         var aave = AaveWorld.Attach(node.Eth, accounts[0], accounts[1], world.Aave);
         var builder = new CrowdBuilder(node, aave);

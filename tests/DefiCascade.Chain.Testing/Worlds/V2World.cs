@@ -67,6 +67,18 @@ public sealed class V2World
         return token0 == a.Address ? new V2Pair(pair, a, b, trader) : new V2Pair(pair, b, a, trader);
     }
 
+    /// <summary>The pair of two existing tokens (created if needed) for a trader who holds both.</summary>
+    public async Task<V2Pair> CreatePairForTokensAsync(Address trader, Contract tokenA, Contract tokenB)
+    {
+        ArgumentNullException.ThrowIfNull(tokenA);
+        ArgumentNullException.ThrowIfNull(tokenB);
+        await _factory.SendAsync(_deployer, "createPair", tokenA.Address, tokenB.Address);
+        var pairAddress = (Address)(await _factory.CallAsync("getPair", tokenA.Address, tokenB.Address))[0];
+        var pair = new Contract(_eth, "UniswapV2Pair", PairArtifact.Value.Abi, pairAddress);
+        var token0 = (Address)(await pair.CallAsync("token0"))[0];
+        return token0 == tokenA.Address ? new V2Pair(pair, tokenA, tokenB, trader) : new V2Pair(pair, tokenB, tokenA, trader);
+    }
+
     /// <summary>Adds liquidity the way the router does underneath: transfer both tokens in, then mint.</summary>
     public static async Task AddLiquidityAsync(V2Pair p, BigInteger amount0, BigInteger amount1)
     {

@@ -108,6 +108,30 @@ public sealed class V3World
         return new V3Pool(pool, t0, t1, fee, Spacings[fee], trader);
     }
 
+    /// <summary>
+    /// A pool of two existing tokens (e.g. the Aave market's, so a snapshot's pools trade its reserves), initialized
+    /// at <paramref name="sqrtPriceX96"/> (token1 per token0 in base units, token0 the lower address); the trader
+    /// must hold both and approves the position manager and the router for everything.
+    /// </summary>
+    public async Task<V3Pool> CreatePoolForTokensAsync(Address trader, Contract tokenA, Contract tokenB, int fee, BigInteger sqrtPriceX96)
+    {
+        ArgumentNullException.ThrowIfNull(tokenA);
+        ArgumentNullException.ThrowIfNull(tokenB);
+        await _factory.SendAsync(_deployer, "createPool", tokenA.Address, tokenB.Address, fee);
+        var address = (Address)(await _factory.CallAsync("getPool", tokenA.Address, tokenB.Address, fee))[0];
+        var pool = new Contract(_eth, "UniswapV3Pool", PoolArtifact.Value.Abi, address);
+        await pool.SendWithGasAsync(_deployer, Gas, "initialize", sqrtPriceX96);
+        var token0 = (Address)(await pool.CallAsync("token0"))[0];
+        var (t0, t1) = token0 == tokenA.Address ? (tokenA, tokenB) : (tokenB, tokenA);
+        foreach (var token in (Contract[])[t0, t1])
+        {
+            await token.SendWithGasAsync(trader, Gas, "approve", _positions.Address, MaxUint);
+            await token.SendWithGasAsync(trader, Gas, "approve", _router.Address, MaxUint);
+        }
+
+        return new V3Pool(pool, t0, t1, fee, Spacings[fee], trader);
+    }
+
     /// <summary>NonfungiblePositionManager.mint of a position with these desired amounts (no slippage minimum).</summary>
     public Task MintAsync(V3Pool p, int tickLower, int tickUpper, BigInteger amount0, BigInteger amount1) =>
         _positions.SendWithGasAsync(p.Trader, MintGas, "mint", (object)new object[]
