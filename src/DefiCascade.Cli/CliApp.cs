@@ -19,6 +19,7 @@ public static class CliApp
             SimulateCommand.Create(io),
             GenerateMarketCommand.Create(io),
             QuoteCommand.Create(io),
+            LiquidationCommand.Create(io),
             SnapshotCommand.Create(io),
         };
 
