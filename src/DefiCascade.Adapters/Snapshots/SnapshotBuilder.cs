@@ -115,8 +115,10 @@ public sealed class SnapshotBuilder
 
         var poolSnapshots = pools.Select(p =>
         {
-            var renames = tokens.AddAll([p.Token0, p.Token1]);
-            return p.Snapshot with { Token0 = renames(p.Snapshot.Token0), Token1 = renames(p.Snapshot.Token1) };
+            // one call per token: a pool may pair two tokens with the same symbol.
+            var symbol0 = tokens.AddAll([p.Token0])(p.Token0.Symbol);
+            var symbol1 = tokens.AddAll([p.Token1])(p.Token1.Symbol);
+            return p.Snapshot with { Token0 = symbol0, Token1 = symbol1 };
         }).ToArray();
         if (pools.Count > 0)
         {

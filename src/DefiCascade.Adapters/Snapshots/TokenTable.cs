@@ -22,6 +22,12 @@ internal sealed class TokenTable
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var token in tokens)
         {
+            if (map.ContainsKey(token.Symbol))
+            {
+                // the map is by the reader's symbols: they must name one token each (add such tokens one call each).
+                throw new ArgumentException($"two tokens of one reader share the symbol '{token.Symbol}'", nameof(tokens));
+            }
+
             if (_byAddress.TryGetValue(token.Address, out var known))
             {
                 map[token.Symbol] = known.Symbol;
