@@ -34,11 +34,23 @@ public static class SnapshotCommand
     private static async Task<int> RunAsync(CliIo io, SnapshotInput input)
     {
         Uri? url = null;
+        string? checkpointPath = null;
         var log = new RunLog(input.LogPath);
         try
         {
-            url = RpcOptions.ParseUrl(input.RpcUrl);
+            url = input.Replay is null ? RpcOptions.ParseUrl(input.RpcUrl) : null;
             var request = input.ToRequest(0);
+            var record = input.Record is null ? null : Path.GetFullPath(input.Record);
+            if (record is not null && File.Exists(record) && !input.Force)
+            {
+                throw new BadInputException($"--record: {input.Record} exists; pass --force to replace it (nothing was read)");
+            }
+
+            if (input.Replay is not null && !File.Exists(input.Replay))
+            {
+                throw new BadInputException($"--replay: {input.Replay} does not exist");
+            }
+
             var outPath = Path.GetFullPath(input.Out);
             if (File.Exists(outPath) && !input.Force)
             {
@@ -50,7 +62,7 @@ public static class SnapshotCommand
                 throw new BadInputException($"--out: {input.Out} is a folder; give a file name");
             }
 
-            var checkpointPath = input.Checkpoint ?? outPath + ".checkpoint.json";
+            checkpointPath = input.Checkpoint ?? outPath + ".checkpoint.json";
             var settings = new RpcSessionSettings
             {
                 Timeout = TimeSpan.FromSeconds(input.TimeoutSeconds),
@@ -59,6 +71,8 @@ public static class SnapshotCommand
                 CallsPerMulticall = input.CallsPerMulticall,
                 RequestsPerBatch = input.RequestsPerBatch,
                 LogChunkBlocks = input.LogChunk,
+                RecordPath = record,
+                ReplayPath = input.Replay,
             };
             using var session = new RpcSession(url, settings);
             var clock = Stopwatch.StartNew();
@@ -83,6 +97,7 @@ public static class SnapshotCommand
             var result = await SnapshotProgressView.RunAsync(io, input.Json, p => builder.BuildAsync(request, chainId, checkpoint, p), log).ConfigureAwait(false);
             var text = SnapshotJson.Serialize(result.Snapshot);
             AtomicFile.Write(outPath, text);
+            session.SaveRecording();
             checkpoint.Complete();
             clock.Stop();
             var stats = new RpcStats(session.Counter.RoundTrips, session.Retrying.Retries, session.Counter.RequestBytes + session.Counter.ResponseBytes, clock.Elapsed, session.Caller is Ethereum.Calls.Multicall3Caller { UsedFallback: false });
@@ -100,7 +115,7 @@ public static class SnapshotCommand
         }
         catch (ChainReadException e)
         {
-            return Fail(io, log, $"error: reading the chain failed: {e.Message}. Nothing was written to --out; the progress so far is kept in the checkpoint and the next run resumes from it.", url, input.RpcUrl);
+            return Fail(io, log, $"error: reading the chain failed: {e.Message}. Nothing was written to --out; {Kept(checkpointPath)}", url, input.RpcUrl);
         }
         catch (AaveV3CrossCheckException e)
         {
@@ -108,13 +123,23 @@ public static class SnapshotCommand
         }
         catch (Exception e) when (e is RpcTransportException or JsonRpcException)
         {
-            return Fail(io, log, $"error: {e.Message}. Nothing was written to --out; the progress so far is kept in the checkpoint and the next run resumes from it.", url, input.RpcUrl);
+            return Fail(io, log, $"error: {e.Message}. Nothing was written to --out; {Kept(checkpointPath)}", url, input.RpcUrl);
+        }
+        catch (FormatException e) when (input.Replay is not null)
+        {
+            return Fail(io, log, $"error: --replay {input.Replay}: {e.Message}", url, input.RpcUrl);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or SnapshotFormatException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             return Fail(io, log, "error: the snapshot could not be built: " + e.Message, url, input.RpcUrl);
         }
     }
+
+    /// <summary>Where the progress is, so the user knows what a rerun resumes from (or that nothing was read yet).</summary>
+    private static string Kept(string? checkpointPath) =>
+        checkpointPath is not null && File.Exists(checkpointPath)
+            ? $"the progress so far is kept in {checkpointPath} and the next run resumes from it."
+            : "no progress was saved yet.";
 
     private static int Fail(CliIo io, RunLog log, string message, Uri? url, string? option)
     {

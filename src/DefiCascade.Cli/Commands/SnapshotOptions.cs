@@ -33,6 +33,8 @@ internal sealed class SnapshotOptions
     private readonly Option<int> _budget = new("--retry-budget") { Description = "Retries allowed in the whole run; when spent the run stops with an error (progress stays in the checkpoint).", DefaultValueFactory = _ => 200, HelpName = "N" };
     private readonly Option<int> _retryBase = new("--retry-base-ms") { Description = "First backoff delay in milliseconds (doubles per attempt, full jitter, at most 10 s).", DefaultValueFactory = _ => 250, HelpName = "MS" };
     private readonly Option<string?> _log = new("--log") { Description = "Append a run log (stages, retries, failures; never the RPC URL) to this file.", HelpName = "FILE" };
+    private readonly Option<string?> _record = new("--record") { Description = "Record every RPC request and its answer to this file (JSON lines, never the URL): the run can be replayed offline with --replay.", HelpName = "FILE" };
+    private readonly Option<string?> _replay = new("--replay") { Description = "Answer every RPC request from a file made by --record instead of a node (no --rpc-url needed): the same snapshot, offline.", HelpName = "FILE" };
     private readonly Option<bool> _json = new("--json") { Description = "Print the coverage report as one JSON object on stdout (progress goes to stderr)." };
 
     public void AddTo(Command command)
@@ -40,7 +42,7 @@ internal sealed class SnapshotOptions
         foreach (var option in new Option[]
         {
             _rpcUrl, _block, _aaveProvider, _aaveName, _aaveFrom, _aaveUsers, _morpho, _morphoMarkets, _morphoFrom, _pools, _tickWindow, _out, _force,
-            _checkpoint, _restart, _noMulticall, _callsPerMulticall, _batch, _logChunk, _timeout, _attempts, _budget, _retryBase, _log, _json,
+            _checkpoint, _restart, _noMulticall, _callsPerMulticall, _batch, _logChunk, _timeout, _attempts, _budget, _retryBase, _log, _record, _replay, _json,
         })
         {
             command.Options.Add(option);
@@ -51,7 +53,7 @@ internal sealed class SnapshotOptions
         p.GetValue(_rpcUrl), p.GetValue(_block)!, p.GetValue(_aaveProvider), p.GetValue(_aaveName)!, p.GetValue(_aaveFrom), p.GetValue(_aaveUsers),
         p.GetValue(_morpho), p.GetValue(_morphoMarkets) ?? [], p.GetValue(_morphoFrom), p.GetValue(_pools) ?? [], p.GetValue(_tickWindow), p.GetValue(_out)!,
         p.GetValue(_force), p.GetValue(_checkpoint), p.GetValue(_restart), p.GetValue(_noMulticall), p.GetValue(_callsPerMulticall), p.GetValue(_batch),
-        p.GetValue(_logChunk), p.GetValue(_timeout), p.GetValue(_attempts), p.GetValue(_budget), p.GetValue(_retryBase), p.GetValue(_log), p.GetValue(_json));
+        p.GetValue(_logChunk), p.GetValue(_timeout), p.GetValue(_attempts), p.GetValue(_budget), p.GetValue(_retryBase), p.GetValue(_log), p.GetValue(_record), p.GetValue(_replay), p.GetValue(_json));
 }
 
 internal sealed record SnapshotInput(
@@ -79,6 +81,8 @@ internal sealed record SnapshotInput(
     int RetryBudget,
     int RetryBaseMs,
     string? LogPath,
+    string? Record,
+    string? Replay,
     bool Json)
 {
     /// <summary>Validates every selector (errors name the option) and builds the request for <paramref name="block"/>.</summary>

@@ -64,6 +64,22 @@ public sealed class SnapshotCommandTests(AaveCrowdFixture fixture, ITestOutputHe
         await AssertPoolsEqualChainAsync(world, snapshot, block);
         AssertMorphoEqualsChain(world, snapshot);
 
+        // the same snapshot recorded, then replayed with no node at all: byte for byte the same file.
+        string[] selectors =
+        [
+            "snapshot", "--block", block.ToString(), "--aave-provider", world.Provider.Hex, "--aave-name", "crowd",
+            "--morpho", world.Morpho.Morpho.Address.Hex, "--morpho-from-block", world.MorphoFromBlock.ToString(),
+            "--pool", world.WethUsdc.Pool.Address.Hex, "--pool", world.WbtcUsdc.Pool.Address.Hex, "--pool", world.DaiUsdc.Pair.Address.Hex,
+        ];
+        var recording = Path.Combine(_dir, "rpc.jsonl");
+        var (recordCode, _, recordErr) = Cli([.. selectors, "--rpc-url", fixture.Node.Url.ToString(), "--record", recording, "--out", Path.Combine(_dir, "recorded.json")]);
+        Assert.True(recordCode == 0, recordErr);
+        var (replayCode, _, replayErr) = Cli([.. selectors, "--replay", recording, "--out", Path.Combine(_dir, "replayed.json")]);
+        Assert.True(replayCode == 0, replayErr);
+        Assert.Equal(File.ReadAllText(outFile), File.ReadAllText(Path.Combine(_dir, "recorded.json")));
+        Assert.Equal(File.ReadAllText(outFile), File.ReadAllText(Path.Combine(_dir, "replayed.json")));
+        Assert.DoesNotContain(fixture.Node.Url.Authority, File.ReadAllText(recording), StringComparison.Ordinal);
+
         var simOut = Path.Combine(_dir, "sim");
         var (simCode, simStdout, simStderr) = Cli("simulate", "--snapshot", outFile, "--out", simOut, "--json");
         Assert.True(simCode == 0, simStderr);
