@@ -72,9 +72,7 @@ public static class LiquidationCommand
             var cover = ParseDebtToCover(input.DebtToCover);
             var pinned = RpcOptions.ParseBlock(input.Block);
 
-            // a one-shot command: a few quick retries, not the snapshot's minutes-long budget.
-            var settings = new RpcSessionSettings { Retry = new RpcRetryPolicy { MaxAttempts = 3, MaxDelay = TimeSpan.FromSeconds(2), MaxTotalDelay = TimeSpan.FromSeconds(20) } };
-            using var session = new RpcSession(url, settings);
+            using var session = new RpcSession(url, RpcSessionSettings.OneShot);
             var blockNumber = pinned ?? await LatestBlockAsync(session).ConfigureAwait(false);
             var inputs = await AaveV3LiquidationInputs.ReadAsync(session.Caller, poolAddress, userAddress, blockNumber).ConfigureAwait(false);
             var c = Reserve(inputs, "--collateral", collateralAddress);

@@ -4,14 +4,12 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DefiCascade.Adapters.Uniswap;
+using DefiCascade.Cli.Commands.Rpc;
 using DefiCascade.Amm;
 using DefiCascade.Amm.V2;
 using DefiCascade.Amm.V3;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
-using DefiCascade.Ethereum.Client;
-using DefiCascade.Ethereum.Rpc;
-using DefiCascade.Cli.Commands.Rpc;
 using Spectre.Console;
 
 namespace DefiCascade.Cli.Commands;
@@ -55,8 +53,8 @@ public static class QuoteCommand
             var amount = RpcOptions.ParseAmount("--amount-in", input.AmountIn);
             var pinned = RpcOptions.ParseBlock(input.Block);
 
-            using var transport = new HttpRpcTransport(url, TimeSpan.FromSeconds(30));
-            var reader = new UniswapPoolReader(new EthClient(new JsonRpcClient(transport)));
+            using var session = new RpcSession(url, RpcSessionSettings.OneShot);
+            var reader = new UniswapPoolReader(session.Eth, session.Caller);
             var blockNumber = pinned ?? await reader.LatestBlockAsync().ConfigureAwait(false);
             var read = await reader.ReadAsync(poolAddress, blockNumber).ConfigureAwait(false);
             var (t0, t1) = (read.Token0.ToToken(), read.Token1.ToToken());

@@ -39,7 +39,9 @@ public static class SnapshotCommand
         try
         {
             url = input.Replay is null ? RpcOptions.ParseUrl(input.RpcUrl) : null;
-            var request = input.ToRequest(0);
+            // every option is checked before the first read: a bad --block must not wait for (or blame) the node.
+            var pinned = RpcOptions.ParseBlock(input.Block);
+            var request = input.ToRequest(pinned ?? 0);
             var record = input.Record is null ? null : Path.GetFullPath(input.Record);
             if (record is not null && File.Exists(record) && !input.Force)
             {
@@ -77,7 +79,7 @@ public static class SnapshotCommand
             using var session = new RpcSession(url, settings);
             var clock = Stopwatch.StartNew();
             var chainId = await Read("eth_chainId", () => session.Eth.GetChainIdAsync()).ConfigureAwait(false);
-            var block = RpcOptions.ParseBlock(input.Block) ?? await Read("eth_blockNumber", () => session.Eth.GetBlockNumberAsync()).ConfigureAwait(false);
+            var block = pinned ?? await Read("eth_blockNumber", () => session.Eth.GetBlockNumberAsync()).ConfigureAwait(false);
             request = input.ToRequest(block);
             log.Write($"snapshot of {request.Describe(chainId)}");
             if (input.Restart && File.Exists(checkpointPath))

@@ -93,19 +93,7 @@ public sealed class V3World
         var b = await NewTokenAsync();
         await a.SendAsync(_deployer, "mint(address,uint256)", trader, mintToTrader);
         await b.SendAsync(_deployer, "mint(address,uint256)", trader, mintToTrader);
-        await _factory.SendAsync(_deployer, "createPool", a.Address, b.Address, fee);
-        var address = (Address)(await _factory.CallAsync("getPool", a.Address, b.Address, fee))[0];
-        var pool = new Contract(_eth, "UniswapV3Pool", PoolArtifact.Value.Abi, address);
-        await pool.SendWithGasAsync(_deployer, Gas, "initialize", sqrtPriceX96);
-        var token0 = (Address)(await pool.CallAsync("token0"))[0];
-        var (t0, t1) = token0 == a.Address ? (a, b) : (b, a);
-        foreach (var token in (Contract[])[t0, t1])
-        {
-            await token.SendWithGasAsync(trader, Gas, "approve", _positions.Address, MaxUint);
-            await token.SendWithGasAsync(trader, Gas, "approve", _router.Address, MaxUint);
-        }
-
-        return new V3Pool(pool, t0, t1, fee, Spacings[fee], trader);
+        return await CreatePoolForTokensAsync(trader, a, b, fee, sqrtPriceX96);
     }
 
     /// <summary>

@@ -80,4 +80,10 @@ internal sealed record RpcSessionSettings
 
     /// <summary>Answer every request from this fixture instead of a node.</summary>
     public string? ReplayPath { get; init; }
+
+    /// <summary>For one-shot commands (quote, liquidation): a few quick retries, not a snapshot's minutes-long budget.</summary>
+    public static RpcSessionSettings OneShot { get; } = new()
+    {
+        Retry = new RpcRetryPolicy { MaxAttempts = 3, MaxDelay = TimeSpan.FromSeconds(2), MaxTotalDelay = TimeSpan.FromSeconds(20) },
+    };
 }
