@@ -31,7 +31,7 @@ public sealed class AaveV3DifferentialTests(AaveWorldFixture fixture, ITestOutpu
     public async Task Chain_md_vector_seizes_4374999999999999999_wei_of_weth_not_4_375()
     {
         int usdc = W.IndexOf("USDC"), weth = W.IndexOf("WETH");
-        await SetPricesAsync([E8, 50_000 * E8, 2_000 * E8, E8]);
+        await W.SetPricesAsync([E8, 50_000 * E8, 2_000 * E8, E8]);
         var user = await W.NewUserAsync();
         await W.SupplyAsync(user, weth, 10 * BigInteger.Pow(10, 18));
         await W.BorrowAsync(user, usdc, 15_000 * BigInteger.Pow(10, 6));
@@ -70,10 +70,10 @@ public sealed class AaveV3DifferentialTests(AaveWorldFixture fixture, ITestOutpu
                 for (var k = 0; k < AccountsPerRound; k++)
                 {
                     var plan = AavePlan.Create(random, p1);
-                    users.Add((await OpenAsync(plan, p1), plan));
+                    users.Add((await W.OpenAsync(plan, p1), plan));
                 }
 
-                await SetPricesAsync(p1);
+                await W.SetPricesAsync(p1);
                 var market = await W.MarketAsync();
                 var oracle = await W.PricesAsync();
                 foreach (var (user, plan) in users)
@@ -120,40 +120,6 @@ public sealed class AaveV3DifferentialTests(AaveWorldFixture fixture, ITestOutpu
         output.WriteLine($"  indexes: {string.Join(", ", indexes.Reserves.Select(x => $"{x.Token.Symbol} {x.LiquidityIndex}/{x.VariableBorrowIndex}"))}");
         Assert.True(mismatches.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, mismatches.Take(10)));
         Assert.True(liquidations - refusals >= MinLiquidations, summary);
-    }
-
-    private async Task SetPricesAsync(IReadOnlyList<BigInteger> prices)
-    {
-        for (var i = 0; i < prices.Count; i++)
-        {
-            await W.SetPriceAsync(i, prices[i]);
-        }
-    }
-
-    /// <summary>
-    /// Opens the plan's position at prices where it may borrow that much: the collateral it does not also borrow is
-    /// priced up by the plan's factor while it borrows (no other account moves in between), then the round's prices return.
-    /// </summary>
-    private async Task<Address> OpenAsync(AavePlan plan, BigInteger[] p1)
-    {
-        var user = await W.NewUserAsync();
-        await SetPricesAsync(p1.Select((p, i) => plan.Inflated.Contains(i) ? p * plan.OpenFactorPercent / 100 : p).ToArray());
-        if (plan.EMode != 0)
-        {
-            await W.SetUserEModeAsync(user, plan.EMode);
-        }
-
-        foreach (var (asset, amount) in plan.Collateral)
-        {
-            await W.SupplyAsync(user, asset, amount);
-        }
-
-        foreach (var (asset, amount) in plan.Debt)
-        {
-            await W.BorrowAsync(user, asset, amount);
-        }
-
-        return user;
     }
 
     private static (int Collateral, int Debt, BigInteger Cover, bool ReceiveAToken) Choose(Random random, AaveV3Market m, AaveAccount a, IAavePriceOracle o)

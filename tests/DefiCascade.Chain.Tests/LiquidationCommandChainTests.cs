@@ -46,7 +46,7 @@ public sealed class LiquidationCommandChainTests(AaveWorldFixture fixture, ITest
         var users = new List<Address>();
         for (var k = 0; k < Borrowers; k++)
         {
-            users.Add(await OpenAsync(AavePlan.Create(random, prices), prices));
+            users.Add(await W.OpenAsync(AavePlan.Create(random, prices), prices));
         }
 
         var stats = new Stats();
@@ -60,7 +60,7 @@ public sealed class LiquidationCommandChainTests(AaveWorldFixture fixture, ITest
                 prices[weth] = prices[weth] * 93 / 100;
             }
 
-            await SetPricesAsync(prices);
+            await W.SetPricesAsync(prices);
             var market = await W.MarketAsync();
             var oracle = await W.PricesAsync();
             var accounts = new Dictionary<Address, AaveAccount>();
@@ -247,37 +247,6 @@ public sealed class LiquidationCommandChainTests(AaveWorldFixture fixture, ITest
             _ => random.Next(1, 1_000),
         };
         return (c, d, cover, random.Next(2) == 0);
-    }
-
-    /// <summary>Opens a plan's position: the collateral it does not borrow is priced up while it borrows, so the LTV check lets it.</summary>
-    private async Task<Address> OpenAsync(AavePlan plan, BigInteger[] prices)
-    {
-        var user = await W.NewUserAsync();
-        await SetPricesAsync(prices.Select((p, i) => plan.Inflated.Contains(i) ? p * plan.OpenFactorPercent / 100 : p).ToArray());
-        if (plan.EMode != 0)
-        {
-            await W.SetUserEModeAsync(user, plan.EMode);
-        }
-
-        foreach (var (asset, amount) in plan.Collateral)
-        {
-            await W.SupplyAsync(user, asset, amount);
-        }
-
-        foreach (var (asset, amount) in plan.Debt)
-        {
-            await W.BorrowAsync(user, asset, amount);
-        }
-
-        return user;
-    }
-
-    private async Task SetPricesAsync(IReadOnlyList<BigInteger> prices)
-    {
-        for (var i = 0; i < prices.Count; i++)
-        {
-            await W.SetPriceAsync(i, prices[i]);
-        }
     }
 
     private static (int Exit, string Out, string Err) Run(string[] args)

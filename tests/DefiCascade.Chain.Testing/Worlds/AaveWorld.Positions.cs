@@ -21,6 +21,45 @@ public sealed partial class AaveWorld
         return user;
     }
 
+    /// <summary>Every reserve's feed at once (MockAggregator storage slot 0), in <see cref="Config"/>'s order.</summary>
+    public async Task SetPricesAsync(IReadOnlyList<BigInteger> prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        for (var i = 0; i < prices.Count; i++)
+        {
+            await SetPriceAsync(i, prices[i]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Opens a plan's position at <paramref name="prices"/>: the collateral it does not also borrow is priced up by the
+    /// plan's factor while it borrows (no other account moves in between), so the LTV check lets it; the caller sets
+    /// the round's prices back afterwards.
+    /// </summary>
+    public async Task<Address> OpenAsync(AavePlan plan, IReadOnlyList<BigInteger> prices)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(prices);
+        var user = await NewUserAsync().ConfigureAwait(false);
+        await SetPricesAsync(prices.Select((p, i) => plan.Inflated.Contains(i) ? p * plan.OpenFactorPercent / 100 : p).ToArray()).ConfigureAwait(false);
+        if (plan.EMode != 0)
+        {
+            await SetUserEModeAsync(user, plan.EMode).ConfigureAwait(false);
+        }
+
+        foreach (var (asset, amount) in plan.Collateral)
+        {
+            await SupplyAsync(user, asset, amount).ConfigureAwait(false);
+        }
+
+        foreach (var (asset, amount) in plan.Debt)
+        {
+            await BorrowAsync(user, asset, amount).ConfigureAwait(false);
+        }
+
+        return user;
+    }
+
     /// <summary>MintableERC20.mint(uint256) mints to the caller; then approve the pool for <paramref name="approve"/>.</summary>
     public async Task FundAsync(Address user, int asset, BigInteger amount, BigInteger approve)
     {
