@@ -53,7 +53,8 @@ public sealed class FaultProxyFixture : IAsyncLifetime
 /// </summary>
 public sealed class FaultProxyTests(FaultProxyFixture fixture, ITestOutputHelper output) : IClassFixture<FaultProxyFixture>
 {
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromMilliseconds(500);
+    // generous against a loaded 2-core machine and a cold proxy: a real answer must never look like an injected timeout.
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(2);
 
     private JsonRpcClient Direct => fixture.Node.Eth.Rpc;
 
@@ -85,7 +86,7 @@ public sealed class FaultProxyTests(FaultProxyFixture fixture, ITestOutputHelper
     [InlineData(FaultKind.InternalServerError, nameof(RpcTransportException), "HTTP 500", false)]
     [InlineData(FaultKind.BadGateway, nameof(RpcTransportException), "HTTP 502", false)]
     [InlineData(FaultKind.ServiceUnavailable, nameof(RpcTransportException), "HTTP 503", false)]
-    [InlineData(FaultKind.Timeout, nameof(RpcTransportException), "within 0.5 s", true)]
+    [InlineData(FaultKind.Timeout, nameof(RpcTransportException), "within 2 s", true)]
     [InlineData(FaultKind.DroppedConnection, nameof(RpcTransportException), "unreachable", false)]
     [InlineData(FaultKind.TruncatedJson, nameof(JsonRpcException), "response is not JSON", true)]
     [InlineData(FaultKind.WrongId, nameof(JsonRpcException), "response id does not match the request", true)]
@@ -173,7 +174,11 @@ public sealed class FaultProxyTests(FaultProxyFixture fixture, ITestOutputHelper
     [Fact]
     public async Task Random_faults_repeat_exactly_for_the_same_seed_and_request_order()
     {
-        var plan = FaultPlan.Random(42, 0.3) with { TimeoutHold = TimeSpan.FromSeconds(5) };
+        // a dropped connection is left out: whether HttpClient silently resends the request then is its own choice, so
+        // what the client sees is not a function of the seed (the proxy's draws are: a resend draws as a new occurrence).
+        // Timeouts are left out for time (each costs the client's timeout); the other tests inject both.
+        var kinds = Enum.GetValues<FaultKind>().Where(k => k is not (FaultKind.LogRangeRefused or FaultKind.DroppedConnection or FaultKind.Timeout)).ToArray();
+        var plan = FaultPlan.Random(42, 0.3, kinds) with { TimeoutHold = TimeSpan.FromSeconds(5) };
         var (first, firstCounts) = await RunAsync(plan);
         var (again, againCounts) = await RunAsync(plan);
         var (other, _) = await RunAsync(plan with { Seed = 43 });

@@ -42,8 +42,9 @@ public sealed record LogRangeRefusal(long Code, string Message)
 }
 
 /// <summary>
-/// Which faults a <see cref="FaultProxy"/> injects: each HTTP request (a batch is one) draws once from a generator seeded
-/// with <see cref="Seed"/>, so the faults are the same for the same seed and request order. The draw picks at most one
+/// Which faults a <see cref="FaultProxy"/> injects: each HTTP request (a batch is one) draws once, from a hash of
+/// <see cref="Seed"/>, its content (ids aside) and how often that content came before, so the same seed and requests get
+/// the same faults, and a resend or retry never shifts another request's. The draw picks at most one
 /// kind, with the given per-request probabilities (summing to at most 1). The eth_getLogs range limit is a rule, applied
 /// to every request, because real providers refuse wide ranges deterministically.
 /// </summary>
@@ -63,6 +64,12 @@ public sealed record FaultPlan
 
     /// <summary>How long a <see cref="FaultKind.Timeout"/> holds the answer: make it longer than the client's timeout.</summary>
     public TimeSpan TimeoutHold { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The first this-many requests after the plan is set pass untouched (the log-range rule still applies), so a
+    /// test can let a run get partway (e.g. past a checkpoint) and then fail it, deterministically.
+    /// </summary>
+    public int AfterRequests { get; init; }
 
     /// <summary>A faithful proxy.</summary>
     public static FaultPlan None { get; } = new();

@@ -1,7 +1,10 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,7 +36,8 @@ public sealed partial class FaultProxy : IAsyncDisposable
     private readonly long[] _injected = new long[Enum.GetValues<FaultKind>().Length];
     private readonly Lock _gate = new();
     private FaultPlan _plan = FaultPlan.None;
-    private Random _random = new(0);
+    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private long _sincePlan;
     private long _requests;
     private long _forwarded;
 
@@ -47,7 +51,7 @@ public sealed partial class FaultProxy : IAsyncDisposable
     /// <summary>The proxy's URL, secret path included: give it to the client under test.</summary>
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>The active plan; setting one restarts the fault sequence from its seed (counters keep counting).</summary>
+    /// <summary>The active plan; setting one starts its faults afresh (occurrences forgotten; counters keep counting).</summary>
     public FaultPlan Plan
     {
         get
@@ -65,7 +69,8 @@ public sealed partial class FaultProxy : IAsyncDisposable
             lock (_gate)
             {
                 _plan = value;
-                _random = new Random(value.Seed);
+                _seen.Clear();
+                _sincePlan = 0;
             }
         }
     }
@@ -112,25 +117,45 @@ public sealed partial class FaultProxy : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private FaultKind? Draw()
+    /// <summary>
+    /// The fault for one request, decided by the plan's seed, the request's content (ids removed) and how often that
+    /// content came before: a client's silent resend (HttpClient does this on a dropped pooled connection) or a retry
+    /// draws anew, but never shifts what any other request gets. Same seed, same requests: same faults.
+    /// </summary>
+    private FaultKind? Draw(string request)
     {
+        var key = IdField().Replace(request, string.Empty);
+        int occurrence;
+        FaultPlan plan;
         lock (_gate)
         {
-            // one draw per request whatever the plan holds, so a plan's sequence depends on its seed and the order only.
-            var roll = _random.NextDouble();
-            var edge = 0.0;
-            foreach (var (kind, p) in _plan.Probabilities.OrderBy(e => e.Key))
+            plan = _plan;
+            if (_sincePlan++ < plan.AfterRequests)
             {
-                edge += p;
-                if (roll < edge)
-                {
-                    return kind;
-                }
+                return null;
             }
 
-            return null;
+            occurrence = _seen.TryGetValue(key, out var n) ? n + 1 : 1;
+            _seen[key] = occurrence;
         }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{plan.Seed}|{occurrence}|{key}"));
+        var roll = (BinaryPrimitives.ReadUInt64LittleEndian(hash) >> 11) * (1.0 / (1UL << 53));
+        var edge = 0.0;
+        foreach (var (kind, p) in plan.Probabilities.OrderBy(e => e.Key))
+        {
+            edge += p;
+            if (roll < edge)
+            {
+                return kind;
+            }
+        }
+
+        return null;
     }
+
+    [GeneratedRegex("\"id\"\\s*:\\s*(\"[^\"]*\"|-?\\d+|null)")]
+    private static partial Regex IdField();
 
     private void Counted(FaultKind kind, long times = 1) => Interlocked.Add(ref _injected[(int)kind], times);
 
@@ -150,7 +175,7 @@ public sealed partial class FaultProxy : IAsyncDisposable
         }
 
         var plan = Plan;
-        var fault = Draw();
+        var fault = Draw(request);
         switch (fault)
         {
             case FaultKind.TooManyRequests:
