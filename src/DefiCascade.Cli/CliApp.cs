@@ -21,6 +21,7 @@ public static class CliApp
             QuoteCommand.Create(io),
             LiquidationCommand.Create(io),
             SnapshotCommand.Create(io),
+            ReportCommand.Create(io),
         };
 
         var parsed = root.Parse(args);

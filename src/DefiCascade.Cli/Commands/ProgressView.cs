@@ -1,5 +1,8 @@
+using DefiCascade.Core.Snapshot;
 using DefiCascade.Simulation.Engine;
+using DefiCascade.Simulation.MonteCarlo;
 using DefiCascade.Simulation.Results;
+using DefiCascade.Simulation.Scenarios;
 using Spectre.Console;
 
 namespace DefiCascade.Cli.Commands;
@@ -40,6 +43,54 @@ internal static class ProgressView
                 io.Error.WriteLine($"cascade: block {p.Block} of at most {p.MaxBlocks}, {p.Liquidations:N0} liquidations so far");
             }
         }));
+    }
+
+    /// <summary>
+    /// Monte Carlo progress: a bar of finished jobs (paths, the critical-shock bisection, the R0 run)
+    /// on a terminal; elsewhere a line per finished job, thinned to about a hundred lines for large N.
+    /// Jobs finish on worker threads in any order, so every write takes a lock.
+    /// </summary>
+    public static MonteCarloResult RunMonteCarlo(CliIo io, bool json, MarketSnapshot snapshot, Scenario scenario, int seed, MonteCarloOptions options)
+    {
+        var writer = json ? io.Error : io.Out;
+        var console = SimulateCommand.Console(writer);
+        var gate = new object();
+        if (console.Profile.Capabilities.Interactive && !json)
+        {
+            MonteCarloResult? result = null;
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"Monte Carlo: 0 of {options.Paths:N0} paths", maxValue: options.Paths + 2);
+                    result = MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineMonteCarloProgress(p =>
+                    {
+                        lock (gate)
+                        {
+                            task.Value = p.Done;
+                            task.Description = $"Monte Carlo: {Markup.Escape(p.Finished)}";
+                        }
+                    }));
+                });
+            return result!;
+        }
+
+        var every = Math.Max(1, (options.Paths + 2) / 100);
+        return MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineMonteCarloProgress(p =>
+        {
+            if (p.Done % every == 0 || p.Done == p.Total)
+            {
+                lock (gate)
+                {
+                    io.Error.WriteLine($"monte carlo: {p.Done} of {p.Total} jobs done (paths, critical shock, R0); {p.Finished}");
+                }
+            }
+        }));
+    }
+
+    private sealed class InlineMonteCarloProgress(Action<MonteCarloProgress> report) : IProgress<MonteCarloProgress>
+    {
+        public void Report(MonteCarloProgress value) => report(value);
     }
 
     /// <summary>Reports synchronously on the engine's thread (Progress&lt;T&gt; would post to the thread pool).</summary>

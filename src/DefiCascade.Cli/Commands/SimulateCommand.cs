@@ -1,14 +1,22 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Numerics;
+using DefiCascade.Core.Primitives;
+using DefiCascade.Core.Snapshot;
 using DefiCascade.Reports;
 using DefiCascade.Simulation.Engine;
+using DefiCascade.Simulation.MonteCarlo;
+using DefiCascade.Simulation.Scenarios;
 using Spectre.Console;
 
 namespace DefiCascade.Cli.Commands;
 
-/// <summary><c>defi-cascade simulate</c>: one scenario on one snapshot, block by block.</summary>
+/// <summary><c>defi-cascade simulate</c>: one scenario on one snapshot, block by block; with --paths N, N seeded paths and their risk metrics.</summary>
 public static class SimulateCommand
 {
+    private const int MaxPaths = 1_000_000;
+    private const int MaxThreads = 1_024;
+
     public static Command Create(CliIo io)
     {
         var snapshot = new Option<string?>("--snapshot")
@@ -37,16 +45,76 @@ public static class SimulateCommand
         {
             Description = "Print result.json to stdout instead of the summary tables (progress goes to stderr).",
         };
+        var paths = new Option<int>("--paths")
+        {
+            Description = "Monte Carlo: run N paths of the scenario, path i with a seed derived from --seed and i (SplitMix64), and write montecarlo.json and paths.csv (bad debt VaR95/EVaR99, expected shortfall, LaR95, probability of bad debt, critical shock, branching ratio R0) besides path 0's result.json. 1 (default): one run, as without the option.",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Worker threads for --paths (default: all cores). Changes only the speed: the files are byte-identical for any thread count.",
+            HelpName = "T",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var threshold = new Option<string>("--bad-debt-threshold")
+        {
+            Description = "With --paths: the critical shock is the largest instant fall of the scenario's driver that leaves bad debt under this many USD.",
+            HelpName = "USD",
+            DefaultValueFactory = _ => "1000000",
+        };
+        var floor = new Option<string>("--r0-floor")
+        {
+            Description = "With --paths: the branching ratio R0 of a block is rated only when the block's liquidators sold at least this many USD of collateral; below it reads \"too small to rate\".",
+            HelpName = "USD",
+            DefaultValueFactory = _ => "100000",
+        };
+        var html = new Option<bool>("--html")
+        {
+            Description = "Also write report.html into --out: one self-contained file (charts inlined, opens offline) with price paths, liquidations and bad debt per block, the Monte Carlo distribution and the assumptions. 'report --from DIR' rebuilds it.",
+        };
         var command = new Command("simulate", "Replay a price shock through oracles, arbitrage and liquidation bots on a market snapshot, and report liquidations and bad debt (protocol insolvency).")
         {
-            snapshot, scenario, output, seed, json,
+            snapshot, scenario, output, seed, json, paths, threads, threshold, floor, html,
         };
-        command.SetAction(parse => Run(io, parse.GetValue(snapshot), parse.GetValue(scenario), parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(json)));
+        command.SetAction(parse =>
+        {
+            var inputs = new Inputs(parse.GetValue(snapshot), parse.GetValue(scenario), parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(json), parse.GetValue(html));
+            // Checked before the snapshot is read, so a typo costs nothing.
+            if (CountError(parse.GetValue(paths), parse.GetValue(threads)) is { } error)
+            {
+                io.Error.WriteLine($"error: {error}");
+                return CliApp.BadInput;
+            }
+
+            return parse.GetValue(paths) == 1
+                ? Run(io, inputs)
+                : RunMonteCarlo(io, inputs, parse.GetValue(paths), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(floor)!);
+        });
         return command;
     }
 
-    private static int Run(CliIo io, string? snapshotPath, string? scenarioPath, string outDir, int seed, bool json)
+    private sealed record Inputs(string? SnapshotPath, string? ScenarioPath, string OutDir, int Seed, bool Json, bool Html);
+
+    /// <summary>report.html from the files just written (the same entry point as 'report --from').</summary>
+    private static void WriteHtml(CliIo io, Inputs inputs)
     {
+        if (inputs.Html)
+        {
+            try
+            {
+                io.Error.WriteLine($"wrote {DefiCascade.Reports.Html.HtmlReport.WriteToFolder(inputs.OutDir)}");
+            }
+            catch (DefiCascade.Reports.Html.ReportInputException e)
+            {
+                throw new BadInputException("--html: " + e.Message);
+            }
+        }
+    }
+
+    private static int Run(CliIo io, Inputs inputs)
+    {
+        var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
         try
         {
             var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
@@ -73,6 +141,7 @@ public static class SimulateCommand
                 ("blocks.csv", CsvReports.Blocks(result, assets)),
                 ("liquidations.csv", CsvReports.Liquidations(result)),
             ]);
+            WriteHtml(io, inputs);
 
             if (json)
             {
@@ -100,6 +169,104 @@ public static class SimulateCommand
         {
             io.Error.WriteLine($"error: cannot write the output: {e.Message}");
             return CliApp.BadInput;
+        }
+    }
+
+    private static int RunMonteCarlo(CliIo io, Inputs inputs, int paths, int threads, string thresholdText, string floorText)
+    {
+        var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
+        try
+        {
+            var options = new MonteCarloOptions(paths, threads, UsdOption("--bad-debt-threshold", thresholdText), UsdOption("--r0-floor", floorText));
+            var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
+            var scenario = InputLoader.LoadScenario(scenarioPath, snapshot);
+            CheckEngineAccepts(snapshot, scenario, snapshotName);
+
+            var stopwatch = Stopwatch.StartNew();
+            var result = ProgressView.RunMonteCarlo(io, json, snapshot, scenario, seed, options);
+            stopwatch.Stop();
+
+            var first = result.FirstPath;
+            var assets = snapshot.Tokens.Select(t => t.Symbol).ToList();
+            var monteCarloJson = MonteCarloJson.Serialize(result);
+            var replaced = OutputFolder.WriteAll(outDir,
+            [
+                ("montecarlo.json", monteCarloJson),
+                ("paths.csv", MonteCarloJson.PathsCsv(result)),
+                ("result.json", ResultJson.Serialize(first)),
+                ("blocks.csv", CsvReports.Blocks(first, assets)),
+                ("liquidations.csv", CsvReports.Liquidations(first)),
+            ]);
+            WriteHtml(io, inputs);
+
+            if (json)
+            {
+                io.Out.Write(monteCarloJson);
+            }
+            else
+            {
+                SummaryView.RenderMonteCarlo(Console(io.Out), result, snapshotName);
+                var minutes = stopwatch.Elapsed.TotalMinutes;
+                io.Out.WriteLine($"Wrote {Path.Combine(outDir, "montecarlo.json")}, paths.csv and path 0's result.json, blocks.csv, liquidations.csv in {stopwatch.Elapsed.TotalSeconds:0.0} s " +
+                    $"({paths / Math.Max(minutes, 1e-9):0.#} paths per minute on {threads} thread{(threads == 1 ? "" : "s")}, critical-shock and R0 runs included).");
+            }
+
+            if (replaced.Count > 0)
+            {
+                io.Error.WriteLine($"note: replaced {string.Join(", ", replaced)} from an earlier run in {outDir}");
+            }
+
+            return CliApp.Ok;
+        }
+        catch (BadInputException e)
+        {
+            io.Error.WriteLine($"error: {e.Message}");
+            return CliApp.BadInput;
+        }
+        catch (IOException e)
+        {
+            io.Error.WriteLine($"error: cannot write the output: {e.Message}");
+            return CliApp.BadInput;
+        }
+    }
+
+    /// <summary>Builds one engine up front so a broken snapshot is reported once, not once per worker thread.</summary>
+    private static void CheckEngineAccepts(MarketSnapshot snapshot, Scenario scenario, string snapshotName)
+    {
+        try
+        {
+            _ = new CascadeEngine(snapshot, scenario, 0);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException)
+        {
+            throw new BadInputException($"{snapshotName}: the snapshot is inconsistent: {e.Message}");
+        }
+    }
+
+    private static string? CountError(int paths, int threads) =>
+        paths is < 1 or > MaxPaths ? $"--paths must be a whole number from 1 to {MaxPaths:N0} (got {paths})"
+        : threads is < 1 or > MaxThreads ? $"--threads must be a whole number from 1 to {MaxThreads:N0} (got {threads})"
+        : null;
+
+    private static BigInteger UsdOption(string option, string text)
+    {
+        try
+        {
+            var usd = FixedPoint.Parse(text, Usd.Decimals);
+            Require(usd.Sign >= 0, $"{option} must not be negative (got {text})");
+            return usd;
+        }
+        catch (FormatException e)
+        {
+            throw new BadInputException($"{option} must be a USD amount such as 1000000 or 2500.50: {e.Message}");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new BadInputException(message);
         }
     }
 

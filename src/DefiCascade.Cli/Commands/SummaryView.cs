@@ -1,4 +1,6 @@
+using System.Globalization;
 using DefiCascade.Reports;
+using DefiCascade.Simulation.MonteCarlo;
 using DefiCascade.Simulation.Results;
 using Spectre.Console;
 
@@ -84,5 +86,69 @@ internal static class SummaryView
         }
 
         console.Write(assumptions);
+    }
+
+    /// <summary>The Monte Carlo table: each metric with its horizon, then the critical shock and R0 with theirs.</summary>
+    public static void RenderMonteCarlo(IAnsiConsole console, MonteCarloResult r, string snapshotName)
+    {
+        var h = r.FirstPath.Header;
+        var m = r.Metrics;
+        var hours = MonteCarloJson.Hours(r.HorizonBlocks, r.BlockSeconds);
+        console.Write(new Rule($"[bold]DefiCascade Monte Carlo[/] · {Markup.Escape(r.Scenario)} · {r.Paths.Count:N0} paths").LeftJustified());
+        console.MarkupLine($"Snapshot: {Markup.Escape(snapshotName)} (chain {h.ChainId}, block {h.SnapshotBlock:N0}, {Markup.Escape(h.SnapshotKind)})");
+        console.MarkupLine($"Seed {r.Seed}; {Markup.Escape(MonteCarloJson.SeedMethod)}.");
+        var horizon = $"{r.HorizonBlocks:N0} blocks ({hours:0.##} h) + settle ≤ {r.MaxSettleBlocks:N0}";
+        console.MarkupLine($"Horizon: the scenario's {r.HorizonBlocks:N0}-block path ({hours:0.##} h at {r.BlockSeconds} s), then settling until a quiet block or {r.MaxSettleBlocks:N0} more blocks; bad debt at each path's end.");
+        if (r.Degenerate)
+        {
+            console.MarkupLine("[yellow]All paths ended the same: the scenario has no random component (set noiseBpsPerBlock or a random path), so the tail metrics equal the single run.[/]");
+        }
+
+        console.WriteLine();
+        var table = new Table().Title($"Over {r.Paths.Count:N0} paths (USD at oracle prices; quantiles nearest-rank)").AddColumns("Metric", "Value", "Horizon");
+        table.AddRow("Bad debt VaR95 (95th percentile)", $"[bold]{Usd.Human(m.BadDebtVaR95Usd)}[/]", horizon);
+        table.AddRow("Bad debt EVaR99 (99th percentile)", Usd.Human(m.BadDebtEVaR99Usd), horizon);
+        table.AddRow("Bad debt expected shortfall (mean of worst 5%)", Usd.Human(m.BadDebtExpectedShortfall95Usd), horizon);
+        table.AddRow("Bad debt mean", Usd.Human(m.BadDebtMeanUsd), horizon);
+        table.AddRow("Probability of any bad debt", $"{m.ProbabilityOfBadDebt.ToString("0.####", CultureInfo.InvariantCulture)} ({m.PathsWithBadDebt:N0} of {r.Paths.Count:N0} paths)", horizon);
+        table.AddRow("Liquidation volume LaR95 (95th percentile, debt repaid)", Usd.Human(m.LiquidationVolumeLaR95Usd), horizon);
+
+        var c = r.CriticalShock;
+        var critical = (c.AbsorbedBps, c.FailedBps) switch
+        {
+            (null, _) => "none: bad debt reaches the threshold with no shock",
+            (var lo, null) => $"≥ {lo / 100.0:0.##}% (a 99% fall stays under the threshold)",
+            var (lo, hi) => $"[bold]{lo / 100.0:0.##}%[/] absorbed, {hi / 100.0:0.##}% not ({c.Trials.Count} runs)",
+        };
+        table.AddRow($"Critical shock: instant {Markup.Escape(c.Driver)} fall with bad debt < {Usd.Human(c.ThresholdUsd)}", critical,
+            $"1 block + settle ({c.HorizonBlocks:N0} blocks at most, {MonteCarloJson.Hours(c.HorizonBlocks, r.BlockSeconds):0.##} h)");
+        var b = r.Branching;
+        var overall = b.OverallR0 is { } r0 ? r0.ToString("0.###", CultureInfo.InvariantCulture) : MonteCarloJson.TooSmall;
+        table.AddRow($"Branching ratio R0 (instant {b.ShockBps / 100.0:0.##}% fall; floor {Usd.Human(b.FloorUsd)} sold)", overall,
+            $"{b.HorizonBlocks:N0} blocks ({MonteCarloJson.Hours(b.HorizonBlocks, r.BlockSeconds):0.##} h)");
+        console.Write(table);
+
+        if (b.Blocks.Count > 0)
+        {
+            var blocks = new Table().Title("R0 per block (first 12 blocks with sales; all in montecarlo.json)").AddColumns("Block", "Collateral sold", "Sold by accounts it pushed below HF 1", "R0");
+            foreach (var x in b.Blocks.Take(12))
+            {
+                blocks.AddRow(x.Block.ToString("N0", CultureInfo.InvariantCulture), Usd.Human(x.SoldUsd), Usd.Human(x.TriggeredUsd),
+                    x.R0 is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : MonteCarloJson.TooSmall);
+            }
+
+            console.Write(blocks);
+        }
+
+        var worst = r.Paths.OrderByDescending(p => p.BadDebtUsd).ThenBy(p => p.Path).Take(5).ToList();
+        var tail = new Table().Title("Worst paths by bad debt (all in paths.csv)").AddColumns("Path", "Seed", "Bad debt", "Liquidation volume", "Liquidations", "Amplification (pp)", "Run");
+        foreach (var p in worst)
+        {
+            tail.AddRow(p.Path.ToString(CultureInfo.InvariantCulture), p.Seed.ToString(CultureInfo.InvariantCulture), Usd.Human(p.BadDebtUsd), Usd.Human(p.LiquidationVolumeUsd),
+                p.Liquidations.ToString("N0", CultureInfo.InvariantCulture), Usd.Percent(p.AmplificationPp), $"{p.Outcome}, {p.BlocksSimulated:N0} blocks");
+        }
+
+        console.Write(tail);
+        console.MarkupLine("Path 0 in detail: result.json, blocks.csv, liquidations.csv (simulate --seed <its seed> reproduces any path alone).");
     }
 }

@@ -49,6 +49,25 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         return (below, shortfall);
     }
 
+    /// <summary>
+    /// Accounts below HF 1 now, as (book &lt;&lt; 32 | index), in book and account order: the screen
+    /// decides clear cases and the exact model those within its margin, as in <see cref="Insolvency"/>.
+    /// </summary>
+    public static IEnumerable<long> BelowHfOne(MarketState state)
+    {
+        for (var b = 0; b < state.Books.Count; b++)
+        {
+            var book = state.Books[b];
+            foreach (var i in book.Candidates())
+            {
+                if (book.ScreenHealthFactor(i) <= 1.0 - LendingBook.ScreenMargin || book.AccountData(i).HealthFactor < WadRayMath.Wad)
+                {
+                    yield return ((long)b << 32) | (uint)i;
+                }
+            }
+        }
+    }
+
     public SimulationResult Build(RunStatus status, List<BlockRecord> blocks, BigInteger[] low, int arbitrageTrades, int oracleUpdates)
     {
         var accounts = new List<AccountOutcome>();

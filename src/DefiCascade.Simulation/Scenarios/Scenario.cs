@@ -20,6 +20,27 @@ public sealed record Scenario(
     IReadOnlyDictionary<string, OracleOverride> Oracles,
     int MaxSettleBlocks)
 {
+    /// <summary>
+    /// Seeded jump-diffusions that multiply a piecewise path, by asset: the driver's, or that of an
+    /// asset with its own path (README "Writing a scenario", kind gbm).
+    /// </summary>
+    public IReadOnlyDictionary<string, JumpDiffusionSpec> Diffusions { get; init; } = new Dictionary<string, JumpDiffusionSpec>();
+
+    /// <summary>
+    /// Annual volatility (wad) of an asset's own seeded, mean-one noise on top of its beta to the
+    /// driver: the idiosyncratic term of the factor model.
+    /// </summary>
+    public IReadOnlyDictionary<string, BigInteger> IdiosyncraticVolWad { get; init; } = new Dictionary<string, BigInteger>();
+
+    /// <summary>
+    /// Assets priced as a peg times a ratio path. The engine passes the driver's liquidation impact to
+    /// an asset by its entry in <see cref="BetasWad"/>, so the loader sets a depegged asset's beta to its peg's.
+    /// </summary>
+    public IReadOnlyDictionary<string, DepegSpec> Depegs { get; init; } = new Dictionary<string, DepegSpec>();
+
+    /// <summary>True when the seed changes the path: Monte Carlo needs more than one path only then.</summary>
+    public bool IsStochastic => NoiseBpsPerBlock != 0 || Diffusions.Count != 0 || IdiosyncraticVolWad.Values.Any(v => !v.IsZero);
+
     /// <summary>ETH −35% over 6 hours, linear; the others follow by stated betas.</summary>
     public static Scenario Default { get; } = new(
         Name: "eth-crash-35pct-6h",

@@ -35,16 +35,25 @@ public static class ScenarioLoader
         var driver = root.Optional("driver")?.AsString() ?? defaults.Driver;
         CheckAsset(root, "driver", driver, knownAssets);
 
-        var pathNode = root.Optional("path");
-        var path = pathNode is null ? ScaleDefaultPath(defaults, duration) : ReadPath(pathNode, blockSeconds, duration);
+        var reader = new PathReader(blockSeconds, duration);
+        var diffusions = new Dictionary<string, JumpDiffusionSpec>();
+        var path = ScaleDefaultPath(defaults, duration);
+        if (root.Optional("path") is { } pathNode)
+        {
+            var read = reader.Read(pathNode, driver, allowDiffusion: true);
+            path = [.. read.Points];
+            AddDiffusion(diffusions, driver, read.Diffusion);
+        }
 
         var betas = new Dictionary<string, BigInteger>(defaults.BetasWad.Where(kv => knownAssets?.Contains(kv.Key) ?? true));
+        var fileBetas = new HashSet<string>(StringComparer.Ordinal);
         if (root.Optional("betas") is { } betasNode)
         {
             foreach (var (asset, value) in betasNode.Entries())
             {
                 CheckAsset(betasNode, asset, asset, knownAssets);
                 betas[asset] = value.AsWad("-5", "5");
+                fileBetas.Add(asset);
             }
         }
 
@@ -54,7 +63,34 @@ public static class ScenarioLoader
             foreach (var (asset, value) in assetPathsNode.Entries())
             {
                 CheckAsset(assetPathsNode, asset, asset, knownAssets);
-                assetPaths[asset] = ReadPath(value, blockSeconds, duration);
+                var read = reader.Read(value, asset, allowDiffusion: true);
+                assetPaths[asset] = read.Points;
+                AddDiffusion(diffusions, asset, read.Diffusion);
+            }
+        }
+
+        var depegsNode = root.Optional("depegs");
+        var depegs = ReadDepegs(depegsNode, reader, driver, knownAssets);
+        foreach (var (asset, depeg) in depegs)
+        {
+            if (assetPaths.ContainsKey(asset) || fileBetas.Contains(asset))
+            {
+                throw depegsNode!.Error($"a depegged asset follows its peg; remove its {(assetPaths.ContainsKey(asset) ? "assetPaths" : "betas")} entry", asset);
+            }
+
+            // The engine passes the driver's liquidation impact on by beta: a depegged asset moves with its peg.
+            betas[asset] = depeg.Peg == DepegSpec.Usd || assetPaths.ContainsKey(depeg.Peg) ? BigInteger.Zero
+                : depeg.Peg == driver ? betas.GetValueOrDefault(driver, Wad.One) : betas.GetValueOrDefault(depeg.Peg, BigInteger.Zero);
+        }
+
+        var idiosyncratic = new Dictionary<string, BigInteger>();
+        if (root.Optional("idiosyncraticVolAnnual") is { } idioNode)
+        {
+            foreach (var (asset, value) in idioNode.Entries())
+            {
+                CheckAsset(idioNode, asset, asset, knownAssets);
+                idiosyncratic[asset] = asset != driver ? value.AsWad("0", "10")
+                    : throw idioNode.Error("the driver is the factor: give it a gbm path for its own noise", asset);
             }
         }
 
@@ -66,7 +102,63 @@ public static class ScenarioLoader
         var description = root.Optional("description")?.AsString() ?? string.Empty;
         root.RejectUnknownKeys();
 
-        return new Scenario(name, description, blockSeconds, duration, driver, path, betas, assetPaths, noise, market, oracles, settle);
+        return new Scenario(name, description, blockSeconds, duration, driver, path, betas, assetPaths, noise, market, oracles, settle)
+        {
+            Diffusions = diffusions,
+            IdiosyncraticVolWad = idiosyncratic,
+            Depegs = depegs,
+        };
+    }
+
+    private static void AddDiffusion(Dictionary<string, JumpDiffusionSpec> diffusions, string asset, JumpDiffusionSpec? spec)
+    {
+        if (spec is not null)
+        {
+            diffusions[asset] = spec;
+        }
+    }
+
+    private static Dictionary<string, DepegSpec> ReadDepegs(ScenarioNode? node, PathReader reader, string driver, IReadOnlySet<string>? knownAssets)
+    {
+        var result = new Dictionary<string, DepegSpec>();
+        if (node is null)
+        {
+            return result;
+        }
+
+        foreach (var (asset, value) in node.Entries())
+        {
+            CheckAsset(node, asset, asset, knownAssets);
+            if (asset == driver)
+            {
+                throw node.Error("the driver cannot be depegged: it is the factor the others follow", asset);
+            }
+
+            var peg = value.Required("peg").AsString();
+            if (peg != DepegSpec.Usd)
+            {
+                CheckAsset(value, "peg", peg, knownAssets);
+            }
+
+            if (peg == asset)
+            {
+                throw value.Error("an asset cannot be pegged to itself", "peg");
+            }
+
+            var ratio = reader.Read(value.Required("path"), asset, allowDiffusion: false).Points;
+            value.RejectUnknownKeys();
+            result[asset] = new DepegSpec(peg, ratio);
+        }
+
+        foreach (var (asset, depeg) in result)
+        {
+            if (result.ContainsKey(depeg.Peg))
+            {
+                throw node.Error($"pegged to {depeg.Peg}, which is itself depegged; peg to a market asset or USD", $"{asset}.peg");
+            }
+        }
+
+        return result;
     }
 
     private static int? ReadDuration(ScenarioNode root, int blockSeconds)
@@ -78,63 +170,11 @@ public static class ScenarioLoader
             throw root.Error("give durationBlocks or durationHours, not both", "durationHours");
         }
 
-        return blocks ?? (hours is { } h ? HoursToBlocks(h, blockSeconds, root, "durationHours") : null);
-    }
-
-    private static int HoursToBlocks(BigInteger hoursWad, int blockSeconds, ScenarioNode node, string field)
-    {
-        var blocks = hoursWad * 3600 / (blockSeconds * Wad.One);
-        if (blocks < 1 && hoursWad > 0)
-        {
-            throw node.Error("is shorter than one block", field);
-        }
-
-        return (int)blocks;
+        return blocks ?? (hours is { } h ? PathReader.HoursToBlocks(h, blockSeconds, root, "durationHours") : null);
     }
 
     private static List<PathPoint> ScaleDefaultPath(Scenario defaults, int duration) =>
         defaults.DriverPath.Select(p => p with { Block = (int)((long)p.Block * duration / defaults.DurationBlocks) }).ToList();
-
-    private static List<PathPoint> ReadPath(ScenarioNode node, int blockSeconds, int duration)
-    {
-        var points = new List<PathPoint>();
-        foreach (var item in node.Items())
-        {
-            var hours = item.Optional("hours")?.AsWad("0", "10000");
-            var block = item.Optional("block")?.AsInt(0, 10_000_000);
-            if ((hours is null) == (block is null))
-            {
-                throw item.Error("each point needs exactly one of 'hours' or 'block'");
-            }
-
-            var at = block ?? (hours!.Value.IsZero ? 0 : HoursToBlocks(hours.Value, blockSeconds, item, "hours"));
-            var multiplier = item.Required("multiplier").AsWad("0.000001", "100");
-            item.RejectUnknownKeys();
-            if (points.Count > 0 && at <= points[^1].Block)
-            {
-                throw item.Error($"points must be in increasing time order (block {at} after block {points[^1].Block})");
-            }
-
-            if (at > duration)
-            {
-                throw item.Error($"lies after the scenario's end (block {at} > duration {duration} blocks)");
-            }
-
-            points.Add(new PathPoint(at, multiplier));
-        }
-
-        if (points.Count == 0)
-        {
-            throw node.Error("needs at least one point");
-        }
-
-        if (points[0].Block != 0)
-        {
-            points.Insert(0, new PathPoint(0, Wad.One));
-        }
-
-        return points;
-    }
 
     private static MarketAssumptions ReadMarket(ScenarioNode? node, IReadOnlySet<string>? knownAssets)
     {

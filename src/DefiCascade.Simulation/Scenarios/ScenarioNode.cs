@@ -27,6 +27,10 @@ internal sealed class ScenarioNode
     public ScenarioFormatException Error(string problem, string? field = null) =>
         new(Source, field is null ? Path : Child(field), problem);
 
+    public bool IsList => _node is YamlSequenceNode;
+
+    public bool IsMapping => _node is YamlMappingNode;
+
     public bool Has(string key) => Map().Children.ContainsKey(new YamlScalarNode(key));
 
     public ScenarioNode? Optional(string key)
