@@ -22,6 +22,8 @@ public static class CliApp
             LiquidationCommand.Create(io),
             SnapshotCommand.Create(io),
             ReportCommand.Create(io),
+            SweepCommand.Create(io),
+            MergeCommand.Create(io),
         };
 
         var parsed = root.Parse(args);

@@ -30,7 +30,7 @@ public class DefaultSimulationBenchmark
     [Benchmark(Description = "default simulation: ETH -35% / 6 h on 20k accounts")]
     public int DefaultSimulation() => new CascadeEngine(_snapshot, Scenario.Default, seed: 1).Run().Liquidations.Count;
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DefiCascade.sln")))

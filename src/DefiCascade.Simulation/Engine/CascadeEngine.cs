@@ -10,6 +10,16 @@ namespace DefiCascade.Simulation.Engine;
 public readonly record struct RunProgress(int Block, int MaxBlocks, int Liquidations);
 
 /// <summary>
+/// How the engine finds the accounts to examine. <see cref="NaiveRescan"/> is the reference that
+/// rescreens and re-examines every position every block (for benchmarks and equality tests);
+/// both give the same result.
+/// </summary>
+public sealed record CascadeOptions(bool NaiveRescan = false)
+{
+    public static CascadeOptions Default { get; } = new();
+}
+
+/// <summary>
 /// The block clock (shared/DESIGN.md): per block, exogenous prices, arbitrage, oracles,
 /// liquidations, endogenous impact, metrics. Runs the scenario's path, then keeps going until
 /// a block passes with nothing left to do ("converged") or the settle cap binds ("truncated").
@@ -30,10 +40,16 @@ public sealed class CascadeEngine
     private readonly int _gasAsset;
 
     public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
+        : this(snapshot, scenario, seed, CascadeOptions.Default)
     {
+    }
+
+    public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed, CascadeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         _scenario = scenario;
         _seed = seed;
-        _state = new MarketState(snapshot, scenario);
+        _state = new MarketState(snapshot, scenario, options.NaiveRescan);
         _path = new PricePath(scenario, _state.Tokens.Select(t => t.Symbol).ToList(), _state.StartPrices, seed);
         _router = new Router(_state.Pools);
         _arbitrageur = new Arbitrageur(_state, BigInteger.Zero);
@@ -143,7 +159,7 @@ public sealed class CascadeEngine
         {
             if (_state.Books[b].SyncOracle(_state))
             {
-                _state.Books[b].RescreenAll();
+                _state.Books[b].PricesMoved();
             }
         }
 

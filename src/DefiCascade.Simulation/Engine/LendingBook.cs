@@ -1,6 +1,7 @@
 using System.Numerics;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Lending.AaveV3;
+using DefiCascade.Simulation.Engine.Screening;
 
 namespace DefiCascade.Simulation.Engine;
 
@@ -13,15 +14,25 @@ public sealed class LendingBook
     private readonly double[] _screenHf;
     private double[] _screenPrices = [];
     private readonly double[] _screenSolvency;
-    private readonly double[][] _collateralUnits;
-    private readonly int[][] _collateralReserves;
-    private readonly double[][] _collateralWeights;
-    private readonly int[][] _debtReserves;
-    private readonly double[][] _debtUnits;
 
-    public LendingBook(AaveV3MarketSnapshot snapshot, MarketState state)
+    // The screen's inputs, struct-of-arrays: account i's debt terms are [_debtStart[i], +_debtCount[i])
+    // of _debtReserves/_debtUnits, its collateral terms likewise. A liquidation only removes terms.
+    private readonly int[] _debtStart;
+    private readonly int[] _debtCount;
+    private readonly int[] _debtReserves;
+    private readonly double[] _debtUnits;
+    private readonly int[] _collateralStart;
+    private readonly int[] _collateralCount;
+    private readonly int[] _collateralReserves;
+    private readonly double[] _collateralWeights;
+    private readonly double[] _collateralUnits;
+    private readonly AccountDataCache _exact;
+    private readonly ScreenSchedule _schedule;
+
+    public LendingBook(AaveV3MarketSnapshot snapshot, MarketState state, bool naiveRescan = false)
     {
         Snapshot = snapshot;
+        NaiveRescan = naiveRescan;
         Market = AaveV3Market.FromSnapshot(snapshot, s => state.Tokens[state.AssetIndex(s)]);
         ReserveAsset = Market.Reserves.Select(r => state.AssetIndex(r.Token.Symbol)).ToArray();
         foreach (var (reserve, asset) in Market.Reserves.Zip(ReserveAsset))
@@ -34,14 +45,33 @@ public sealed class LendingBook
 
         Oracle = new ArrayPriceOracle(ReserveAsset.Select(a => state.Feeds[a]!.Answer).ToArray());
         Accounts = snapshot.Positions.Select(p => AaveAccount.FromSnapshot(p, Market)).ToArray();
-        _screenHf = new double[Accounts.Length];
-        _screenSolvency = new double[Accounts.Length];
-        _collateralUnits = new double[Accounts.Length][];
-        _collateralReserves = new int[Accounts.Length][];
-        _collateralWeights = new double[Accounts.Length][];
-        _debtReserves = new int[Accounts.Length][];
-        _debtUnits = new double[Accounts.Length][];
-        for (var i = 0; i < Accounts.Length; i++)
+        var n = Accounts.Length;
+        _screenHf = new double[n];
+        _screenSolvency = new double[n];
+        _debtStart = new int[n];
+        _debtCount = new int[n];
+        _collateralStart = new int[n];
+        _collateralCount = new int[n];
+        _exact = new AccountDataCache(Market, Accounts, Oracle);
+        _schedule = new ScreenSchedule(n, 1.0 + ScreenMargin);
+        var (debtTerms, collateralTerms) = (0, 0);
+        for (var i = 0; i < n; i++)
+        {
+            _exact.AccountChanged(i);
+            (_debtStart[i], _collateralStart[i]) = (debtTerms, collateralTerms);
+            for (var r = 0; r < Market.Reserves.Count; r++)
+            {
+                debtTerms += _exact.Debt(i, r) != UInt128.Zero || Accounts[i].IsBorrowing(r) ? 1 : 0;
+                collateralTerms += Accounts[i].IsUsingAsCollateral(r) && Market.Reserves[r].LiquidationThresholdBps > 0 ? 1 : 0;
+            }
+        }
+
+        _debtReserves = new int[debtTerms];
+        _debtUnits = new double[debtTerms];
+        _collateralReserves = new int[collateralTerms];
+        _collateralWeights = new double[collateralTerms];
+        _collateralUnits = new double[collateralTerms];
+        for (var i = 0; i < n; i++)
         {
             RefreshAccountShape(i);
         }
@@ -57,6 +87,16 @@ public sealed class LendingBook
 
         InitialDebtBase = InitialDebtBaseByReserve.Aggregate(BigInteger.Zero, (x, y) => x + y);
     }
+
+    /// <summary>
+    /// The reference engine for benchmarks and equality tests: rescreen every account at every
+    /// oracle update, list candidates by scanning every account, compute every account's data
+    /// from scratch. Results are identical either way.
+    /// </summary>
+    public bool NaiveRescan { get; }
+
+    /// <summary>Accounts screened again after oracle moves so far (what the incremental screen costs; tests report it).</summary>
+    public long ScreenedAfterMoves { get; private set; }
 
     public AaveV3MarketSnapshot Snapshot { get; }
 
@@ -113,17 +153,76 @@ public sealed class LendingBook
         {
             Screen(i, _screenPrices);
         }
+
+        if (!NaiveRescan)
+        {
+            _exact.PricesMoved();
+            _schedule.Reset(_screenPrices);
+            for (var i = 0; i < Accounts.Length; i++)
+            {
+                _schedule.Place(i, _screenHf[i]);
+            }
+        }
     }
+
+    /// <summary>
+    /// After the oracle moved: screens again the accounts that could have crossed the screen's
+    /// threshold (ScreenSchedule), or every account in the naive reference.
+    /// </summary>
+    public void PricesMoved()
+    {
+        if (NaiveRescan)
+        {
+            RescreenAll();
+            return;
+        }
+
+        _screenPrices = Oracle.Prices.Select(p => (double)p).ToArray();
+        _exact.PricesMoved();
+        _schedule.Advance(_screenPrices);
+        foreach (var i in _schedule.TakeDue())
+        {
+            ScreenedAfterMoves++;
+            Screen(i, _screenPrices);
+            _schedule.Place(i, _screenHf[i]);
+        }
+    }
+
+    /// <summary>An account's balances changed: its exact data is computed again on the next read.</summary>
+    public void AccountChanged(int i) => _exact.AccountChanged(i);
 
     /// <summary>After a liquidation changed an account's balances.</summary>
     public void RescreenAccount(int i)
     {
+        _exact.AccountChanged(i);
         RefreshAccountShape(i);
         Screen(i, _screenPrices);
+        _schedule.Place(i, _screenHf[i]);
     }
 
-    /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles.</summary>
-    public IEnumerable<int> Candidates()
+    /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles; ascending.</summary>
+    public IEnumerable<int> Candidates() => NaiveRescan ? ScanCandidates() : _schedule.Candidates;
+
+    /// <summary>Pool.getUserAccountData at the current oracle prices (exact; reused while the account and its prices are unchanged).</summary>
+    public UserAccountData AccountData(int i) =>
+        NaiveRescan ? AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle) : _exact.Get(i);
+
+    /// <summary>Screen debt of an account in base currency (a float); orders accounts by size without exact math.</summary>
+    internal double ScreenDebt(int i)
+    {
+        var debt = 0.0;
+        for (int k = _debtStart[i], end = k + _debtCount[i]; k < end; k++)
+        {
+            debt += _debtUnits[k] * _screenPrices[_debtReserves[k]];
+        }
+
+        return debt;
+    }
+
+    /// <summary>Underlying debt and counted collateral of a reserve, raw units, as the exact data uses them.</summary>
+    internal (UInt128 Collateral, UInt128 Debt) Balances(int i, int reserve) => (_exact.Collateral(i, reserve), _exact.Debt(i, reserve));
+
+    private IEnumerable<int> ScanCandidates()
     {
         for (var i = 0; i < _screenHf.Length; i++)
         {
@@ -134,26 +233,20 @@ public sealed class LendingBook
         }
     }
 
-    public UserAccountData AccountData(int i) => AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle);
-
     private void Screen(int i, double[] prices)
     {
+        // The same terms in the same order as before the struct-of-arrays layout: bit-identical doubles.
         double debt = 0, weighted = 0, collateral = 0;
-        var debtReserves = _debtReserves[i];
-        var debtUnits = _debtUnits[i];
-        for (var k = 0; k < debtReserves.Length; k++)
+        for (int k = _debtStart[i], end = k + _debtCount[i]; k < end; k++)
         {
-            debt += debtUnits[k] * prices[debtReserves[k]];
+            debt += _debtUnits[k] * prices[_debtReserves[k]];
         }
 
-        var collateralReserves = _collateralReserves[i];
-        var weights = _collateralWeights[i];
-        var units = _collateralUnits[i];
-        for (var k = 0; k < collateralReserves.Length; k++)
+        for (int k = _collateralStart[i], end = k + _collateralCount[i]; k < end; k++)
         {
-            var price = prices[collateralReserves[k]];
-            weighted += weights[k] * price;
-            collateral += units[k] * price;
+            var price = prices[_collateralReserves[k]];
+            weighted += _collateralWeights[k] * price;
+            collateral += _collateralUnits[k] * price;
         }
 
         _screenHf[i] = debt <= 0 ? double.PositiveInfinity : weighted / debt;
@@ -164,36 +257,43 @@ public sealed class LendingBook
     {
         var account = Accounts[i];
         var eMode = account.EMode == 0 ? null : Market.EMode(account.EMode);
-        var cr = new List<int>();
-        var cw = new List<double>();
-        var cu = new List<double>();
-        var dr = new List<int>();
-        var du = new List<double>();
+        var (debtEnd, collateralEnd) = (_debtStart[i], _collateralStart[i]);
+        var (debtLimit, collateralLimit) = (Limit(_debtStart, _debtReserves.Length, i), Limit(_collateralStart, _collateralReserves.Length, i));
         for (var r = 0; r < Market.Reserves.Count; r++)
         {
             var reserve = Market.Reserves[r];
             var unit = (double)reserve.Token.Unit;
-            var collateral = account.CollateralBalance(Market, r);
             if (account.IsUsingAsCollateral(r) && reserve.LiquidationThresholdBps > 0)
             {
+                var collateral = account.CollateralBalance(Market, r);
                 var lt = eMode is not null && reserve.EModeCategory == eMode.Id ? eMode.LiquidationThresholdBps : reserve.LiquidationThresholdBps;
-                cr.Add(r);
-                cw.Add((double)collateral / unit * lt / 10_000.0);
-                cu.Add((double)collateral / unit);
+                Grow(collateralEnd, collateralLimit, i);
+                _collateralReserves[collateralEnd] = r;
+                _collateralWeights[collateralEnd] = (double)collateral / unit * lt / 10_000.0;
+                _collateralUnits[collateralEnd++] = (double)collateral / unit;
             }
 
             var debt = account.DebtBalance(Market, r);
             if (!debt.IsZero)
             {
-                dr.Add(r);
-                du.Add((double)debt / unit);
+                Grow(debtEnd, debtLimit, i);
+                _debtReserves[debtEnd] = r;
+                _debtUnits[debtEnd++] = (double)debt / unit;
             }
         }
 
-        _collateralReserves[i] = [.. cr];
-        _collateralWeights[i] = [.. cw];
-        _collateralUnits[i] = [.. cu];
-        _debtReserves[i] = [.. dr];
-        _debtUnits[i] = [.. du];
+        _debtCount[i] = debtEnd - _debtStart[i];
+        _collateralCount[i] = collateralEnd - _collateralStart[i];
+    }
+
+    private static int Limit(int[] starts, int total, int i) => i + 1 < starts.Length ? starts[i + 1] : total;
+
+    // A liquidation only removes debt and collateral terms, so an account never outgrows its slots.
+    private static void Grow(int next, int limit, int i)
+    {
+        if (next >= limit)
+        {
+            throw new InvalidOperationException($"account {i} gained a debt or collateral reserve during the run");
+        }
     }
 }

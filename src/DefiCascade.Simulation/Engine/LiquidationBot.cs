@@ -22,13 +22,16 @@ public sealed partial class LiquidationBot
     private readonly Router _router;
     private readonly MarketAssumptions _market;
     private readonly int _gasAsset;
-    private readonly Dictionary<(int Book, int Account), UnliquidatableReason> _verdicts = new();
+    // The last verdict per book and account (None: liquidated or above HF 1); an array, since a
+    // deep cascade on a large book writes one for each of tens of thousands of accounts every block.
+    private readonly UnliquidatableReason[][] _verdicts;
 
     public LiquidationBot(MarketState state, Router router, MarketAssumptions market)
     {
         _state = state;
         _router = router;
         _market = market;
+        _verdicts = state.Books.Select(b => new UnliquidatableReason[b.Accounts.Length]).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
         {
@@ -43,12 +46,13 @@ public sealed partial class LiquidationBot
 
     /// <summary>The last verdict on an account that was not (fully) liquidated.</summary>
     public UnliquidatableReason LastReason(int book, int account) =>
-        _verdicts.TryGetValue((book, account), out var reason) ? reason : UnliquidatableReason.None;
+        _verdicts[book][account];
 
     /// <summary>Runs one block's liquidations on every book.</summary>
     public BlockActivity RunBlock(int block)
     {
         _router.PoolsMoved();
+        _bounds.Clear();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock);
         for (var b = 0; b < _state.Books.Count; b++)
@@ -74,7 +78,7 @@ public sealed partial class LiquidationBot
             }
             else
             {
-                _verdicts.Remove((b, i));
+                _verdicts[b][i] = UnliquidatableReason.None;
             }
         }
 
@@ -89,32 +93,38 @@ public sealed partial class LiquidationBot
             var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
             if (data.HealthFactor >= WadRayMath.Wad)
             {
-                _verdicts.Remove((b, i));
+                _verdicts[b][i] = UnliquidatableReason.None;
                 continue;
             }
 
             if (activity.GasBound)
             {
-                _verdicts[(b, i)] = UnliquidatableReason.GasBudget;
+                _verdicts[b][i] = UnliquidatableReason.GasBudget;
+                continue;
+            }
+
+            if (!book.NaiveRescan && SurelyNoPlan(book, b, i, data, out var certain))
+            {
+                _verdicts[b][i] = certain;
                 continue;
             }
 
             var decision = Decide(book, i, data);
             if (decision.Plan is not { } plan)
             {
-                _verdicts[(b, i)] = decision.Reason;
+                _verdicts[b][i] = decision.Reason;
                 continue;
             }
 
             if (plan.Gas > activity.GasLeft)
             {
                 activity.GasBound = true;
-                _verdicts[(b, i)] = UnliquidatableReason.GasBudget;
+                _verdicts[b][i] = UnliquidatableReason.GasBudget;
                 continue;
             }
 
             Execute(block, book, i, plan, activity);
-            _verdicts.Remove((b, i));
+            _verdicts[b][i] = UnliquidatableReason.None;
             calls[i] = calls.GetValueOrDefault(i) + 1;
             book.RescreenAccount(i);
             if (calls[i] < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + LendingBook.ScreenMargin)
@@ -129,6 +139,7 @@ public sealed partial class LiquidationBot
         var account = book.Accounts[i];
         var request = new LiquidationRequest(plan.Collateral, plan.Debt, plan.DebtToCover);
         var result = AaveV3Liquidation.Execute(book.Market, account, book.Oracle, request);
+        book.AccountChanged(i);
         if (!result.Ok || result.DebtRepaid != plan.Quote.DebtRepaid)
         {
             throw new InvalidOperationException($"liquidation of {account.User} diverged from its quote ({result.Error})");
@@ -140,6 +151,7 @@ public sealed partial class LiquidationBot
         if (plan.Route is { } route)
         {
             var sale = _router.Execute(route, result.CollateralToLiquidator);
+            _bounds.Clear();
             proceeds = sale.AmountOut;
             NetFlowUsd[collateralAsset] -= _state.ExternalValue(collateralAsset, result.CollateralToLiquidator);
             NetFlowUsd[debtAsset] += _state.ExternalValue(debtAsset, proceeds);

@@ -17,7 +17,7 @@ public sealed class MarketState
 {
     private readonly Dictionary<string, int> _assetIndex;
 
-    public MarketState(MarketSnapshot snapshot, Scenario scenario)
+    public MarketState(MarketSnapshot snapshot, Scenario scenario, bool naiveRescan = false)
     {
         Snapshot = snapshot;
         Tokens = snapshot.Tokens.Select(t => t.ToToken()).ToArray();
@@ -43,7 +43,7 @@ public sealed class MarketState
         ImpactWad = Enumerable.Repeat(WadRayMath.Wad, Tokens.Count).ToArray();
         Feeds = BuildFeeds(snapshot, scenario);
         Pools = snapshot.Pools.Select(BuildPool).ToList();
-        Books = snapshot.AaveV3Markets.Select(m => new LendingBook(m, this)).ToList();
+        Books = snapshot.AaveV3Markets.Select(m => new LendingBook(m, this, naiveRescan)).ToList();
     }
 
     public MarketSnapshot Snapshot { get; }

@@ -1,8 +1,10 @@
 using System.Numerics;
 using DefiCascade.Core.Math;
+using DefiCascade.Lending.AaveV3;
 using DefiCascade.Simulation.Engine;
 using DefiCascade.Simulation.Synthetic;
 using DefiCascade.Simulation.Tests.Support;
+using Xunit.Abstractions;
 
 namespace DefiCascade.Simulation.Tests.Engine;
 
@@ -11,7 +13,7 @@ namespace DefiCascade.Simulation.Tests.Engine;
 /// It must never miss an account below HF 1; its error against the exact integer HF is measured
 /// here and must stay inside <see cref="LendingBook.ScreenMargin"/>.
 /// </summary>
-public class ScreeningTests
+public class ScreeningTests(ITestOutputHelper output)
 {
     [Fact]
     public void Screen_never_misses_a_single_collateral_account_below_hf_one()
@@ -66,6 +68,67 @@ public class ScreeningTests
         Assert.True(totalBelow > 1_000, $"seed {seed}: random moves should put many accounts below 1, got {totalBelow}");
         Assert.Equal(0, totalMissed);
         Assert.True(worst < LendingBook.ScreenMargin, $"seed {seed}: worst relative screen error {worst:E3} exceeds the margin");
+    }
+
+    /// <summary>
+    /// The incremental screen (ScreenSchedule: re-screen only accounts whose tolerance the price
+    /// moves used up) against a full rescan of every account at every step of a random walk of
+    /// oracle prices on a 40,000-position book: the candidate lists must be equal, and no account
+    /// the exact model finds below HF 1 may be missing from them.
+    /// </summary>
+    [Fact]
+    public void Incremental_screen_lists_what_a_full_rescan_lists_and_misses_no_liquidatable_account()
+    {
+        const int seed = 4444;
+        var random = new Random(seed);
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 40_000, Seed = seed });
+        var scenario = TestScenarios.InstantShock("0.9");
+        var scaled = new MarketState(snapshot, scenario).Books[0];
+        var naive = new MarketState(snapshot, scenario, naiveRescan: true).Books[0];
+        scaled.RescreenAll();
+        naive.RescreenAll();
+        var (steps, candidates, below, missed, listedWhenChecked) = (0, 0L, 0L, 0, 0L);
+        for (var step = 1; step <= 80; step++)
+        {
+            for (var r = 0; r < scaled.Oracle.Prices.Length; r++)
+            {
+                // Log-normal steps of ~1.5% with a downward drift on every asset, so the book walks into and out of trouble.
+                if (random.NextDouble() < 0.7)
+                {
+                    var factor = (long)(1_000_000 * Math.Exp((random.NextDouble() - 0.56) * 0.05));
+                    scaled.Oracle.Prices[r] = BigInteger.Max(1, scaled.Oracle.Prices[r] * factor / 1_000_000);
+                    naive.Oracle.Prices[r] = scaled.Oracle.Prices[r];
+                }
+            }
+
+            scaled.PricesMoved();
+            naive.PricesMoved();
+            var listed = scaled.Candidates().ToList();
+            Assert.Equal(naive.Candidates().ToList(), listed);
+            Assert.All(listed, i => Assert.Equal(naive.ScreenHealthFactor(i), scaled.ScreenHealthFactor(i)));
+            steps++;
+            candidates += listed.Count;
+            if (step % 10 == 0)
+            {
+                var set = listed.ToHashSet();
+                listedWhenChecked += listed.Count;
+                for (var i = 0; i < naive.Accounts.Length; i++)
+                {
+                    if (AaveV3Accounting.CalculateUserAccountData(naive.Market, naive.Accounts[i], naive.Oracle).Liquidatable)
+                    {
+                        below++;
+                        missed += set.Contains(i) ? 0 : 1;
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"seed {seed}: {steps} price moves on {scaled.Accounts.Length:N0} accounts; full rescans screened {(long)steps * scaled.Accounts.Length:N0}, "
+            + $"the incremental screen {scaled.ScreenedAfterMoves:N0}; candidates per move {candidates / steps:N0}; "
+            + $"every 10th move: {listedWhenChecked:N0} listed, {below:N0} below HF 1 by the exact model, {missed} of them missed");
+        Assert.True(below > 1_000, $"seed {seed}: the walk should put many accounts below 1, got {below}");
+        Assert.Equal(0, missed);
+        Assert.True(scaled.ScreenedAfterMoves < (long)steps * scaled.Accounts.Length / 2, "the incremental screen should screen far fewer accounts than full rescans");
     }
 
     private static (int Missed, double Worst, int Below) Measure(LendingBook book)

@@ -1,0 +1,252 @@
+using System.Numerics;
+using DefiCascade.Core.Math;
+using DefiCascade.Lending.AaveV3;
+
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// Pool.getUserAccountData for every account of a book, computed once per (account balances,
+/// prices of its reserves) and reused until one of them changes: on a large book most accounts
+/// are read again block after block at unchanged prices. A miss is computed in 128-bit integers
+/// with AaveV3Accounting's order of operations and rounding; any account whose products could
+/// leave 128 bits goes to AaveV3Accounting itself, so results equal it exactly (SpeedEquivalenceTests).
+/// </summary>
+internal sealed class AccountDataCache
+{
+    // Every product below stays under 2^127 when its factors' bit lengths sum to at most this.
+    private const int SafeBits = 126;
+
+    // A base-currency amount this small times a bps factor, summed over 31 reserves, stays under 2^120.
+    private const int BalanceBits = 100;
+    private static readonly UInt128 Wad = 1_000_000_000_000_000_000UL;
+    private static readonly UInt128 Max128 = UInt128.MaxValue;
+
+    private readonly AaveV3Market _market;
+    private readonly AaveAccount[] _accounts;
+    private readonly ArrayPriceOracle _oracle;
+    private readonly int _reserves;
+
+    // Struct-of-arrays, account-major: slot [i * reserves + r].
+    private readonly UInt128[] _collateral;
+    private readonly UInt128[] _debt;
+    private readonly bool[] _wide;
+    private readonly int[] _reserveMask;
+
+    private readonly UserAccountData[] _cached;
+    private readonly long[] _cachedAt;
+    private readonly long[] _reserveChangedAt;
+    private readonly UInt128[] _units;
+    private readonly UInt128[] _prices;
+    private bool _pricesWide;
+    private long _epoch = 1;
+
+    public AccountDataCache(AaveV3Market market, AaveAccount[] accounts, ArrayPriceOracle oracle)
+    {
+        _market = market;
+        _accounts = accounts;
+        _oracle = oracle;
+        _reserves = market.Reserves.Count;
+        if (_reserves > 31)
+        {
+            throw new NotSupportedException("the account-data cache keeps a 31-reserve mask per account");
+        }
+
+        _collateral = new UInt128[accounts.Length * _reserves];
+        _debt = new UInt128[accounts.Length * _reserves];
+        _wide = new bool[accounts.Length];
+        _reserveMask = new int[accounts.Length];
+        _cached = new UserAccountData[accounts.Length];
+        _cachedAt = new long[accounts.Length];
+        _reserveChangedAt = new long[_reserves];
+        _units = market.Reserves.Select(r => (UInt128)r.Token.Unit).ToArray();
+        _prices = new UInt128[_reserves];
+        PricesMoved();
+    }
+
+    /// <summary>Underlying collateral counted by the protocol (0 where not collateral), raw units.</summary>
+    public UInt128 Collateral(int account, int reserve) => _collateral[(account * _reserves) + reserve];
+
+    /// <summary>Underlying debt (variable + stable), raw units.</summary>
+    public UInt128 Debt(int account, int reserve) => _debt[(account * _reserves) + reserve];
+
+    /// <summary>Call after the oracle's prices changed: accounts on the moved reserves are recomputed on their next read.</summary>
+    public void PricesMoved()
+    {
+        _epoch++;
+        _pricesWide = false;
+        for (var r = 0; r < _reserves; r++)
+        {
+            var price = _oracle.Prices[r];
+            var fits = price.Sign > 0 && price.GetBitLength() <= 64;
+            var value = fits ? (UInt128)price : UInt128.Zero;
+            _pricesWide |= !fits;
+            if (value != _prices[r] || _reserveChangedAt[r] == 0)
+            {
+                _prices[r] = value;
+                _reserveChangedAt[r] = _epoch;
+            }
+        }
+    }
+
+    /// <summary>Call after an account's balances changed (a liquidation).</summary>
+    public void AccountChanged(int i)
+    {
+        var account = _accounts[i];
+        var wide = false;
+        var mask = 0;
+        for (var r = 0; r < _reserves; r++)
+        {
+            var reserve = _market.Reserves[r];
+            var collateral = reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? account.CollateralBalance(_market, r) : BigInteger.Zero;
+            var debt = account.IsBorrowing(r) ? account.VariableDebtBalance(_market, r) + account.StableDebt[r] : BigInteger.Zero;
+            wide |= collateral.GetBitLength() > 100 || debt.GetBitLength() > 100;
+            _collateral[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)collateral;
+            _debt[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)debt;
+            mask |= account.IsUsingAsCollateral(r) || account.IsBorrowing(r) ? 1 << r : 0;
+        }
+
+        if (account.EMode != 0 && _market.EMode(account.EMode)?.PriceSourceReserve is int source)
+        {
+            mask |= 1 << source;
+        }
+
+        _wide[i] = wide;
+        _reserveMask[i] = mask;
+        _cachedAt[i] = 0;
+    }
+
+    public UserAccountData Get(int i)
+    {
+        var stamp = _cachedAt[i];
+        if (stamp != 0 && !MovedSince(i, stamp))
+        {
+            return _cached[i];
+        }
+
+        var data = (_wide[i] || _pricesWide ? null : Compute(i)) ?? AaveV3Accounting.CalculateUserAccountData(_market, _accounts[i], _oracle);
+        _cached[i] = data;
+        _cachedAt[i] = _epoch;
+        return data;
+    }
+
+    private bool MovedSince(int i, long stamp)
+    {
+        var mask = _reserveMask[i];
+        for (var r = 0; mask != 0; r++, mask >>= 1)
+        {
+            if ((mask & 1) != 0 && _reserveChangedAt[r] > stamp)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>GenericLogic.calculateUserAccountData in 128 bits; null when a bound is not met (the caller falls back to BigInteger).</summary>
+    private UserAccountData? Compute(int i)
+    {
+        var account = _accounts[i];
+        UInt128 eModeLtv = 0, eModeLt = 0, eModePrice = 0;
+        if (account.EMode != 0)
+        {
+            var category = _market.EMode(account.EMode);
+            if (category is null)
+            {
+                return null; // the exact path raises the error
+            }
+
+            (eModeLtv, eModeLt) = ((UInt128)category.LtvBps, (UInt128)category.LiquidationThresholdBps);
+            eModePrice = category.PriceSourceReserve is int source ? _prices[source] : 0;
+        }
+
+        UInt128 totalCollateral = 0, totalDebt = 0, avgLtv = 0, avgLt = 0;
+        var row = i * _reserves;
+        for (var r = 0; r < _reserves; r++)
+        {
+            var collateral = _collateral[row + r];
+            var debt = _debt[row + r];
+            if (collateral == UInt128.Zero && debt == UInt128.Zero)
+            {
+                continue;
+            }
+
+            var reserve = _market.Reserves[r];
+            var price = eModePrice != UInt128.Zero && account.EMode == reserve.EModeCategory ? eModePrice : _prices[r];
+            if (collateral != UInt128.Zero)
+            {
+                if (Bits(collateral) + Bits(price) > SafeBits)
+                {
+                    return null;
+                }
+
+                var balance = collateral * price / _units[r];
+                if (Bits(balance) > BalanceBits)
+                {
+                    return null;
+                }
+
+                totalCollateral += balance;
+                var inEMode = account.EMode != 0 && reserve.EModeCategory == account.EMode;
+                if (reserve.LtvBps != 0)
+                {
+                    avgLtv += balance * (inEMode ? eModeLtv : (UInt128)reserve.LtvBps);
+                }
+
+                avgLt += balance * (inEMode ? eModeLt : (UInt128)reserve.LiquidationThresholdBps);
+            }
+
+            if (debt != UInt128.Zero)
+            {
+                if (Bits(debt) + Bits(price) > SafeBits)
+                {
+                    return null;
+                }
+
+                var debtBase = price * debt / _units[r];
+                if (Bits(debtBase) > BalanceBits)
+                {
+                    return null;
+                }
+
+                totalDebt += debtBase;
+            }
+        }
+
+        if (totalCollateral != UInt128.Zero)
+        {
+            avgLtv /= totalCollateral;
+            avgLt /= totalCollateral;
+        }
+        else
+        {
+            (avgLtv, avgLt) = (0, 0);
+        }
+
+        BigInteger healthFactor;
+        if (totalDebt == UInt128.Zero)
+        {
+            healthFactor = UInt256.Max;
+        }
+        else
+        {
+            // wadDiv(percentMul(collateral, lt), debt) = (a * WAD + debt / 2) / debt.
+            var weighted = PercentMul(totalCollateral, avgLt);
+            if (weighted > (Max128 - (totalDebt / 2)) / Wad)
+            {
+                return null;
+            }
+
+            healthFactor = ((weighted * Wad) + (totalDebt / 2)) / totalDebt;
+        }
+
+        var borrowable = PercentMul(totalCollateral, avgLtv);
+        var available = borrowable < totalDebt ? UInt128.Zero : borrowable - totalDebt;
+        return new UserAccountData(totalCollateral, totalDebt, available, avgLt, avgLtv, healthFactor);
+    }
+
+    // percentMul: (value * percentage + 5000) / 10000; the operands here are far below 2^110.
+    private static UInt128 PercentMul(UInt128 value, UInt128 percentage) => ((value * percentage) + 5_000) / 10_000;
+
+    private static int Bits(UInt128 value) => 128 - (int)UInt128.LeadingZeroCount(value);
+}

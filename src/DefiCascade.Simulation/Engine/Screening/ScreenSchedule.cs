@@ -1,0 +1,124 @@
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// Which accounts of a book must be screened again after oracle prices move. An account screened
+/// at health factor h &gt;= threshold T can only fall below T after some price moved by a factor
+/// beyond e^(±x) with x = ln(h / T) / 2 (every collateral price down by e^-x and every debt price
+/// up by e^x at worst). The schedule keeps a clock that adds, per oracle update, the largest
+/// absolute log move of any reserve, and re-screens an account only when the clock passes its
+/// screen time plus its x. Accounts below T (the candidates) are re-screened at every move. So the
+/// set of accounts below T is the one a full rescan finds (ScreeningTests checks it), at a cost
+/// that follows the accounts near T instead of the book size.
+/// </summary>
+internal sealed class ScreenSchedule
+{
+    // Relative and absolute slack over double rounding of the logs and the screen (~1e-15).
+    private const double RelativeSlack = 1e-9;
+    private const double AbsoluteSlack = 1e-12;
+
+    private readonly double _threshold;
+    private readonly double[] _deadline;
+    private readonly bool[] _candidate;
+    private readonly PriorityQueue<int, double> _due = new();
+    private readonly List<int> _candidates = [];
+    private double[] _logPrices = [];
+    // Accounts in _candidates; an account that left the candidates is dropped lazily (_stale).
+    private readonly bool[] _listed;
+    private bool _sorted = true;
+    private bool _stale;
+
+    public ScreenSchedule(int accounts, double threshold)
+    {
+        _threshold = threshold;
+        _deadline = new double[accounts];
+        _candidate = new bool[accounts];
+        _listed = new bool[accounts];
+    }
+
+    /// <summary>Sum of the largest absolute log price move of every oracle update so far.</summary>
+    public double Clock { get; private set; }
+
+    /// <summary>Accounts whose last screen is below the threshold, in ascending order.</summary>
+    public List<int> Candidates
+    {
+        get
+        {
+            if (_stale)
+            {
+                _candidates.RemoveAll(i => !_candidate[i] && !(_listed[i] = false));
+                _stale = false;
+            }
+
+            if (!_sorted)
+            {
+                _candidates.Sort();
+                _sorted = true;
+            }
+
+            return _candidates;
+        }
+    }
+
+    /// <summary>Starts the clock's price reference without moving it (the first full screen).</summary>
+    public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
+
+    /// <summary>Moves the clock by the largest absolute log move from the last prices.</summary>
+    public void Advance(double[] prices)
+    {
+        var largest = 0.0;
+        for (var r = 0; r < prices.Length; r++)
+        {
+            var log = Math.Log(prices[r]);
+            largest = Math.Max(largest, Math.Abs(log - _logPrices[r]));
+            _logPrices[r] = log;
+        }
+
+        Clock += (largest * (1 + RelativeSlack)) + AbsoluteSlack;
+    }
+
+    /// <summary>Records a fresh screen of account <paramref name="i"/> at the current clock.</summary>
+    public void Place(int i, double healthFactor)
+    {
+        var below = !(healthFactor >= _threshold);
+        if (below != _candidate[i])
+        {
+            _candidate[i] = below;
+            if (below && !_listed[i])
+            {
+                _candidates.Add(i);
+                _listed[i] = true;
+                _sorted = false;
+            }
+
+            _stale |= !below;
+        }
+
+        if (below || double.IsPositiveInfinity(healthFactor))
+        {
+            _deadline[i] = double.PositiveInfinity;
+            return;
+        }
+
+        var tolerance = Math.Log(healthFactor / _threshold) / 2;
+        _deadline[i] = Clock + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
+        _due.Enqueue(i, _deadline[i]);
+    }
+
+    /// <summary>Accounts to screen again now: every candidate and every account whose tolerance the clock passed.</summary>
+    public List<int> TakeDue()
+    {
+        var due = new List<int>(Candidates);
+        while (_due.TryPeek(out var i, out var deadline) && deadline <= Clock)
+        {
+            _due.Dequeue();
+            // A later screen replaced this entry (or made the account a candidate, already listed).
+            if (!_candidate[i] && deadline == _deadline[i])
+            {
+                _deadline[i] = double.PositiveInfinity;
+                due.Add(i);
+            }
+        }
+
+        return due;
+    }
+}

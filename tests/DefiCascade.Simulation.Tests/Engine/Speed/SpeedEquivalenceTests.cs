@@ -1,0 +1,105 @@
+using System.Numerics;
+using DefiCascade.Lending.AaveV3;
+using DefiCascade.Reports;
+using DefiCascade.Simulation.Engine;
+using DefiCascade.Simulation.Scenarios;
+using DefiCascade.Simulation.Synthetic;
+using DefiCascade.Simulation.Tests.Support;
+
+namespace DefiCascade.Simulation.Tests.Engine.Speed;
+
+/// <summary>
+/// The scaled engine (incremental screen, cached 128-bit account data, per-class proofs that an
+/// account cannot be liquidated at a profit) against the naive reference that rescreens and
+/// re-examines every position every block: the whole result.json must be byte-identical.
+/// </summary>
+public class SpeedEquivalenceTests
+{
+    private const string Crash = """
+        name: crash
+        durationBlocks: 300
+        path:
+          - { block: 300, multiplier: 0.7 }
+        betas: { wstETH: 1.0, WBTC: 0.7 }
+        maxSettleBlocks: 0
+        """;
+
+    // Down 40% then back up 30%: accounts enter and leave the screen's candidates.
+    private const string CrashAndRebound = """
+        name: crash-and-rebound
+        durationBlocks: 400
+        path:
+          - { block: 150, multiplier: 0.6 }
+          - { block: 400, multiplier: 0.9 }
+        betas: { wstETH: 1.0, WBTC: 0.7 }
+        noiseBpsPerBlock: 30
+        maxSettleBlocks: 50
+        """;
+
+    // Stablecoin debt squeeze: USDC +30% while ETH holds (debt-side moves).
+    private const string DebtSqueeze = """
+        name: usdc-squeeze
+        durationBlocks: 200
+        path:
+          - { block: 200, multiplier: 1.0 }
+        assetPaths:
+          USDC:
+            - { block: 200, multiplier: 1.3 }
+        maxSettleBlocks: 20
+        """;
+
+    public static TheoryData<string, int, int> Cases => new()
+    {
+        { Crash, 6_000, 101 },
+        { CrashAndRebound, 4_000, 202 },
+        { DebtSqueeze, 4_000, 303 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed)
+    {
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
+        var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
+
+        var scaled = new CascadeEngine(snapshot, scenario, seed: 5).Run();
+        var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
+
+        Assert.True(naive.Totals.LiquidationEvents > 0, $"{scenario.Name}: the case should liquidate");
+        Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
+        Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
+    }
+
+    [Fact]
+    public void Cached_account_data_equals_the_exact_model_under_random_price_moves()
+    {
+        const int seed = 5151;
+        var random = new Random(seed);
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 8_000, Seed = seed });
+        var book = new MarketState(snapshot, TestScenarios.InstantShock("0.9")).Books[0];
+        var start = book.Oracle.Prices.ToArray();
+        book.RescreenAll();
+        var compared = 0;
+        for (var round = 0; round < 12; round++)
+        {
+            // Rounds that keep some prices: the cache must recompute exactly the accounts on moved reserves.
+            for (var r = 0; r < start.Length; r++)
+            {
+                if (random.NextDouble() < 0.5)
+                {
+                    var factor = (long)(1_000_000 * (0.3 + random.NextDouble() * 1.2));
+                    book.Oracle.Prices[r] = BigInteger.Max(1, start[r] * factor / 1_000_000);
+                }
+            }
+
+            book.PricesMoved();
+            for (var i = 0; i < book.Accounts.Length; i += round % 3 + 1)
+            {
+                Assert.Equal(AaveV3Accounting.CalculateUserAccountData(book.Market, book.Accounts[i], book.Oracle), book.AccountData(i));
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 40_000);
+    }
+}
