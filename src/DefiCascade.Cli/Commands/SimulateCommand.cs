@@ -112,53 +112,96 @@ public static class SimulateCommand
         }
     }
 
-    private static int Run(CliIo io, Inputs inputs)
+    private static int Run(CliIo io, Inputs inputs) => Guarded(io, () =>
     {
         var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
+        var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
+        var scenario = InputLoader.LoadScenario(scenarioPath, snapshot);
+        CascadeEngine engine;
         try
         {
-            var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
-            var scenario = InputLoader.LoadScenario(scenarioPath, snapshot);
-            CascadeEngine engine;
-            try
-            {
-                engine = new CascadeEngine(snapshot, scenario, seed);
-            }
-            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException)
-            {
-                throw new BadInputException($"{snapshotName}: the snapshot is inconsistent: {e.Message}");
-            }
+            engine = new CascadeEngine(snapshot, scenario, seed);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException)
+        {
+            throw new BadInputException($"{snapshotName}: the snapshot is inconsistent: {e.Message}");
+        }
 
-            var stopwatch = Stopwatch.StartNew();
-            var result = ProgressView.Run(io, json, engine);
-            stopwatch.Stop();
+        var stopwatch = Stopwatch.StartNew();
+        var result = ProgressView.Run(io, json, engine);
+        stopwatch.Stop();
 
-            var assets = engine.State.Tokens.Select(t => t.Symbol).ToList();
-            var resultJson = ResultJson.Serialize(result);
-            var replaced = OutputFolder.WriteAll(outDir,
-            [
-                ("result.json", resultJson),
-                ("blocks.csv", CsvReports.Blocks(result, assets)),
-                ("liquidations.csv", CsvReports.Liquidations(result)),
-            ]);
-            WriteHtml(io, inputs);
+        var assets = engine.State.Tokens.Select(t => t.Symbol).ToList();
+        var resultJson = ResultJson.Serialize(result);
+        var replaced = OutputFolder.WriteAll(outDir,
+        [
+            ("result.json", resultJson),
+            ("blocks.csv", CsvReports.Blocks(result, assets)),
+            ("liquidations.csv", CsvReports.Liquidations(result)),
+        ]);
+        WriteHtml(io, inputs);
 
-            if (json)
-            {
-                io.Out.Write(resultJson);
-            }
-            else
-            {
-                SummaryView.Render(Console(io.Out), result, snapshotName);
-                io.Out.WriteLine($"Wrote {Path.Combine(outDir, "result.json")}, blocks.csv and liquidations.csv in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
-            }
+        if (json)
+        {
+            io.Out.Write(resultJson);
+        }
+        else
+        {
+            SummaryView.Render(Console(io.Out), result, snapshotName);
+            io.Out.WriteLine($"Wrote {Path.Combine(outDir, "result.json")}, blocks.csv and liquidations.csv in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+        }
 
-            if (replaced.Count > 0)
-            {
-                io.Error.WriteLine($"note: replaced {string.Join(", ", replaced)} from an earlier run in {outDir}");
-            }
+        NoteReplaced(io, replaced, outDir);
+        return CliApp.Ok;
+    });
 
-            return CliApp.Ok;
+    private static int RunMonteCarlo(CliIo io, Inputs inputs, int paths, int threads, string thresholdText, string floorText) => Guarded(io, () =>
+    {
+        var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
+        var options = new MonteCarloOptions(paths, threads, UsdOption("--bad-debt-threshold", thresholdText), UsdOption("--r0-floor", floorText));
+        var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
+        var scenario = InputLoader.LoadScenario(scenarioPath, snapshot);
+        CheckEngineAccepts(snapshot, scenario, snapshotName);
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = ProgressView.RunMonteCarlo(io, json, snapshot, scenario, seed, options);
+        stopwatch.Stop();
+
+        var first = result.FirstPath;
+        var assets = snapshot.Tokens.Select(t => t.Symbol).ToList();
+        var monteCarloJson = MonteCarloJson.Serialize(result);
+        var replaced = OutputFolder.WriteAll(outDir,
+        [
+            ("montecarlo.json", monteCarloJson),
+            ("paths.csv", MonteCarloJson.PathsCsv(result)),
+            ("result.json", ResultJson.Serialize(first)),
+            ("blocks.csv", CsvReports.Blocks(first, assets)),
+            ("liquidations.csv", CsvReports.Liquidations(first)),
+        ]);
+        WriteHtml(io, inputs);
+
+        if (json)
+        {
+            io.Out.Write(monteCarloJson);
+        }
+        else
+        {
+            SummaryView.RenderMonteCarlo(Console(io.Out), result, snapshotName);
+            var minutes = stopwatch.Elapsed.TotalMinutes;
+            io.Out.WriteLine($"Wrote {Path.Combine(outDir, "montecarlo.json")}, paths.csv and path 0's result.json, blocks.csv, liquidations.csv in {stopwatch.Elapsed.TotalSeconds:0.0} s " +
+                $"({paths / Math.Max(minutes, 1e-9):0.#} paths per minute on {threads} thread{(threads == 1 ? "" : "s")}, critical-shock and R0 runs included).");
+        }
+
+        NoteReplaced(io, replaced, outDir);
+        return CliApp.Ok;
+    });
+
+    /// <summary>What the user gave us that does not work, and output that cannot be written: exit 2 with the reason.</summary>
+    private static int Guarded(CliIo io, Func<int> run)
+    {
+        try
+        {
+            return run();
         }
         catch (BadInputException e)
         {
@@ -172,61 +215,11 @@ public static class SimulateCommand
         }
     }
 
-    private static int RunMonteCarlo(CliIo io, Inputs inputs, int paths, int threads, string thresholdText, string floorText)
+    private static void NoteReplaced(CliIo io, IReadOnlyList<string> replaced, string outDir)
     {
-        var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
-        try
+        if (replaced.Count > 0)
         {
-            var options = new MonteCarloOptions(paths, threads, UsdOption("--bad-debt-threshold", thresholdText), UsdOption("--r0-floor", floorText));
-            var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
-            var scenario = InputLoader.LoadScenario(scenarioPath, snapshot);
-            CheckEngineAccepts(snapshot, scenario, snapshotName);
-
-            var stopwatch = Stopwatch.StartNew();
-            var result = ProgressView.RunMonteCarlo(io, json, snapshot, scenario, seed, options);
-            stopwatch.Stop();
-
-            var first = result.FirstPath;
-            var assets = snapshot.Tokens.Select(t => t.Symbol).ToList();
-            var monteCarloJson = MonteCarloJson.Serialize(result);
-            var replaced = OutputFolder.WriteAll(outDir,
-            [
-                ("montecarlo.json", monteCarloJson),
-                ("paths.csv", MonteCarloJson.PathsCsv(result)),
-                ("result.json", ResultJson.Serialize(first)),
-                ("blocks.csv", CsvReports.Blocks(first, assets)),
-                ("liquidations.csv", CsvReports.Liquidations(first)),
-            ]);
-            WriteHtml(io, inputs);
-
-            if (json)
-            {
-                io.Out.Write(monteCarloJson);
-            }
-            else
-            {
-                SummaryView.RenderMonteCarlo(Console(io.Out), result, snapshotName);
-                var minutes = stopwatch.Elapsed.TotalMinutes;
-                io.Out.WriteLine($"Wrote {Path.Combine(outDir, "montecarlo.json")}, paths.csv and path 0's result.json, blocks.csv, liquidations.csv in {stopwatch.Elapsed.TotalSeconds:0.0} s " +
-                    $"({paths / Math.Max(minutes, 1e-9):0.#} paths per minute on {threads} thread{(threads == 1 ? "" : "s")}, critical-shock and R0 runs included).");
-            }
-
-            if (replaced.Count > 0)
-            {
-                io.Error.WriteLine($"note: replaced {string.Join(", ", replaced)} from an earlier run in {outDir}");
-            }
-
-            return CliApp.Ok;
-        }
-        catch (BadInputException e)
-        {
-            io.Error.WriteLine($"error: {e.Message}");
-            return CliApp.BadInput;
-        }
-        catch (IOException e)
-        {
-            io.Error.WriteLine($"error: cannot write the output: {e.Message}");
-            return CliApp.BadInput;
+            io.Error.WriteLine($"note: replaced {string.Join(", ", replaced)} from an earlier run in {outDir}");
         }
     }
 
