@@ -54,6 +54,7 @@ public static class ResultJson
 
             w.WriteEndArray();
             WriteAccounts(w, r.BadDebtAccounts);
+            WriteMitigation(w, r.Mitigation);
             w.WriteEndObject();
         }
 
@@ -169,6 +170,34 @@ public static class ResultJson
         }
 
         w.WriteEndArray();
+    }
+
+    // Only a scenario with mitigations writes this object: results without one keep their bytes.
+    private static void WriteMitigation(Utf8JsonWriter w, MitigationReport? m)
+    {
+        if (m is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("mitigations");
+        w.WriteString("liquidationCapBoundBlocks", string.Join(",", m.LiquidationCapBoundBlocks));
+        w.WriteString("pausedBlocks", string.Join(",", m.PausedBlocks));
+        if (m.Effect is { } e)
+        {
+            w.WriteStartObject("mitigationEffect");
+            w.WriteString("badDebtUsd", Usd.Exact(e.BadDebtUsd));
+            w.WriteString("badDebtUsdWithout", Usd.Exact(e.BadDebtUsdWithout));
+            w.WriteString("debtRepaidUsd", Usd.Exact(e.DebtRepaidUsd));
+            w.WriteString("debtRepaidUsdWithout", Usd.Exact(e.DebtRepaidUsdWithout));
+            w.WriteNumber("liquidationEvents", e.LiquidationEvents);
+            w.WriteNumber("liquidationEventsWithout", e.LiquidationEventsWithout);
+            w.WriteNumber("blocksSimulated", e.BlocksSimulated);
+            w.WriteNumber("blocksSimulatedWithout", e.BlocksSimulatedWithout);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
     }
 
     private static string Raw(BigInteger value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

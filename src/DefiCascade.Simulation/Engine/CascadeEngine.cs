@@ -14,7 +14,9 @@ public readonly record struct RunProgress(int Block, int MaxBlocks, int Liquidat
 /// rescreens and re-examines every position every block (for benchmarks and equality tests);
 /// both give the same result.
 /// </summary>
-public sealed record CascadeOptions(bool NaiveRescan = false)
+/// <see cref="CompareWithoutMitigations"/>: a scenario with mitigations also runs without them, for
+/// the result's mitigation effect (Monte Carlo and sweeps may turn it off to save the second run).
+public sealed record CascadeOptions(bool NaiveRescan = false, bool CompareWithoutMitigations = true)
 {
     public static CascadeOptions Default { get; } = new();
 }
@@ -38,6 +40,9 @@ public sealed class CascadeEngine
     private readonly BigInteger _impactDecayWad;
     private readonly int?[] _reference;
     private readonly int _gasAsset;
+    private readonly CascadeOptions _options;
+    private readonly CircuitBreaker? _breaker;
+    private readonly TwapOracle? _twap;
 
     public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
         : this(snapshot, scenario, seed, CascadeOptions.Default)
@@ -53,8 +58,11 @@ public sealed class CascadeEngine
         _path = new PricePath(scenario, _state.Tokens.Select(t => t.Symbol).ToList(), _state.StartPrices, seed);
         _router = new Router(_state.Pools);
         _arbitrageur = new Arbitrageur(_state, BigInteger.Zero);
-        _bot = new LiquidationBot(_state, _router, scenario.Market);
+        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd };
+        _breaker = scenario.Mitigations.CircuitBreaker is { } breaker ? new CircuitBreaker(breaker, _state) : null;
+        _options = options;
         _reference = ReferencePools(_state);
+        _twap = scenario.Mitigations.TwapOracle is { } twap ? new TwapOracle(twap, _state, _reference) : null;
         _gasAsset = _state.AssetIndex(_state.Tokens.Any(t => t.Symbol == "WETH") ? "WETH" : "ETH");
         _impactDecayWad = scenario.Market.ImpactHalfLifeBlocks == 0
             ? WadRayMath.Wad
@@ -86,9 +94,11 @@ public sealed class CascadeEngine
             block++;
             var timestamp = _state.Snapshot.BlockTimestamp + (long)block * _scenario.BlockSeconds;
             MoveExternalPrices(block);
+            _twap?.Sample(_state);
             _arbitrageur.GasCostUsd8 = GasUsd(_scenario.Market.ArbitrageGas);
             var trades = _arbitrageur.Run();
             var updates = UpdateOracles(timestamp);
+            _bot.Paused = _breaker?.Observe(_state) ?? false;
             var activity = _bot.RunBlock(block);
             ApplyImpact();
             arbitrageTrades += trades;
@@ -102,7 +112,7 @@ public sealed class CascadeEngine
             progress?.Report(new RunProgress(block, maxBlocks, _bot.Events.Count));
             if (block >= _scenario.DurationBlocks)
             {
-                if (activity.Events == 0 && trades == 0 && updates == 0 && !activity.GasBound)
+                if (activity.Events == 0 && trades == 0 && updates == 0 && !activity.GasBound && !activity.CapBound && !activity.Waiting)
                 {
                     outcome = "converged";
                     break;
@@ -117,7 +127,8 @@ public sealed class CascadeEngine
             outcome == "converged"
                 ? $"a block passed with no liquidation, arbitrage or oracle update after the {_scenario.DurationBlocks}-block path"
                 : $"stopped at the settle cap of {_scenario.MaxSettleBlocks} blocks after the path with activity still going: truncated, not converged");
-        return new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates);
+        var result = new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates);
+        return _scenario.Mitigations.Any ? result with { Mitigation = MitigationReport(result, cancellation) } : result;
     }
 
     /// <summary>
@@ -149,7 +160,10 @@ public sealed class CascadeEngine
         // Base feeds before derived feeds, so a derived answer follows its base in the same block.
         foreach (var feed in _state.Feeds.Where(f => f is { IsDerived: false }).Concat(_state.Feeds.Where(f => f is { IsDerived: true })))
         {
-            if (feed!.Observe(_state.External[_state.AssetIndex(feed.Asset)], timestamp))
+            var changed = _twap is not null && feed!.Asset == _twap.Asset(_state)
+                ? feed.Publish(_twap.Answer, timestamp)
+                : feed!.Observe(_state.External[_state.AssetIndex(feed.Asset)], timestamp);
+            if (changed)
             {
                 updates++;
             }
@@ -203,7 +217,31 @@ public sealed class CascadeEngine
         return new BlockRecord(
             block, timestamp, (BigInteger[])_state.External.Clone(), pool, oracle,
             activity.Events, activity.Accounts, activity.DebtRepaidUsd, activity.CollateralSeizedUsd,
-            activity.ProfitUsd, activity.GasUsd, activity.GasUsed, trades, updates, below, badDebt, activity.GasBound);
+            activity.ProfitUsd, activity.GasUsd, activity.GasUsed, trades, updates, below, badDebt, activity.GasBound)
+        {
+            LiquidationCapBound = activity.CapBound,
+            LiquidationsPaused = activity.Paused,
+        };
+    }
+
+    /// <summary>The blocks each mitigation acted in, and the same run with every mitigation off.</summary>
+    private MitigationReport MitigationReport(SimulationResult result, CancellationToken cancellation)
+    {
+        MitigationEffect? effect = null;
+        if (_options.CompareWithoutMitigations)
+        {
+            var without = new CascadeEngine(_state.Snapshot, _scenario with { Mitigations = Mitigations.None }, _seed, _options).Run(cancellation: cancellation);
+            effect = new MitigationEffect(
+                result.Totals.BadDebtUsd, without.Totals.BadDebtUsd,
+                result.Totals.DebtRepaidUsd, without.Totals.DebtRepaidUsd,
+                result.Totals.LiquidationEvents, without.Totals.LiquidationEvents,
+                result.Status.BlocksSimulated, without.Status.BlocksSimulated);
+        }
+
+        return new MitigationReport(
+            result.Blocks.Where(b => b.LiquidationCapBound).Select(b => b.Block).ToList(),
+            result.Blocks.Where(b => b.LiquidationsPaused).Select(b => b.Block).ToList(),
+            effect);
     }
 
     private static readonly string[] Numeraires = ["USDC", "USDT", "DAI", "WETH"];

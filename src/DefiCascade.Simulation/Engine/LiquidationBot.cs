@@ -54,7 +54,7 @@ public sealed partial class LiquidationBot
         _router.PoolsMoved();
         _bounds.Clear();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
-        var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock);
+        var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock) { CapLeftUsd = CapPerBlockUsd, Paused = Paused };
         for (var b = 0; b < _state.Books.Count; b++)
         {
             RunBook(block, b, activity);
@@ -84,6 +84,12 @@ public sealed partial class LiquidationBot
 
         // Competition: the largest positions (the largest bonuses) land first; ties by account order (deterministic).
         ordered.Sort((x, y) => y.Debt != x.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
+        if (activity.Paused)
+        {
+            HoldForBreaker(b, ordered, activity);
+            return;
+        }
+
         var queue = new Queue<int>(ordered.Select(o => o.Account));
         var calls = new Dictionary<int, int>();
         while (queue.Count > 0)
@@ -103,6 +109,12 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
+            if (activity.CapLeftUsd is { Sign: <= 0 })
+            {
+                _verdicts[b][i] = UnliquidatableReason.LiquidationCap;
+                continue;
+            }
+
             if (!book.NaiveRescan && SurelyNoPlan(book, b, i, data, out var certain))
             {
                 _verdicts[b][i] = certain;
@@ -110,9 +122,15 @@ public sealed partial class LiquidationBot
             }
 
             var decision = Decide(book, i, data);
-            if (decision.Plan is not { } plan)
+            if (decision.Plan is not { } decided)
             {
                 _verdicts[b][i] = decision.Reason;
+                continue;
+            }
+
+            if (FitCap(book, i, decided, activity) is not { } plan)
+            {
+                _verdicts[b][i] = UnliquidatableReason.LiquidationCap;
                 continue;
             }
 
@@ -185,6 +203,18 @@ public sealed partial class LiquidationBot
 
         public bool GasBound { get; set; }
 
+        /// <summary>Debt (USD, 8 decimals) the per-block liquidation cap still allows; null: no cap.</summary>
+        public BigInteger? CapLeftUsd { get; internal set; }
+
+        /// <summary>The per-block liquidation cap cut or stopped a liquidation this block.</summary>
+        public bool CapBound { get; internal set; }
+
+        /// <summary>The circuit breaker held liquidations this block.</summary>
+        public bool Paused { get; internal set; }
+
+        /// <summary>Accounts below HF 1 waited out the circuit breaker: the run has not settled.</summary>
+        public bool Waiting { get; internal set; }
+
         public int Events { get; private set; }
 
         public int Accounts => _accounts.Count;
@@ -209,6 +239,7 @@ public sealed partial class LiquidationBot
             GasUsd += e.GasUsd;
             GasUsed += e.GasUsed;
             GasLeft -= e.GasUsed;
+            CapLeftUsd -= e.DebtRepaidUsd;
         }
     }
 }

@@ -49,6 +49,15 @@ public sealed class OracleFeed
 
     public bool IsDerived => BaseFeed is not null;
 
+    /// <summary>Replaces the answer with one computed elsewhere (a TWAP mitigation); true when it changed.</summary>
+    public bool Publish(BigInteger answer, long timestamp)
+    {
+        var changed = answer != Answer;
+        Answer = BigInteger.Max(answer, BigInteger.One);
+        UpdatedAt = timestamp;
+        return changed;
+    }
+
     /// <summary>Advances one block; returns true when the answer changed.</summary>
     public bool Observe(BigInteger externalPrice, long timestamp)
     {

@@ -131,7 +131,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         var listed = accounts
             .OrderByDescending(a => a.ShortfallUsd).ThenByDescending(a => a.DebtUsd).ThenBy(a => a.User.Hex, StringComparer.Ordinal)
             .Take(ListedAccounts).ToList();
-        return new SimulationResult(Header(), status, totals, reserves, Prices(blocks, low), Reasons(accounts), listed, blocks, events);
+        return new SimulationResult(Header(blocks), status, totals, reserves, Prices(blocks, low), Reasons(accounts), listed, blocks, events);
     }
 
     private static void Attribute(LendingBook book, int i, BigInteger shortfall, BigInteger totalDebt, BigInteger[] badByReserve)
@@ -184,7 +184,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         }).ToList();
     }
 
-    private RunHeader Header() => new(
+    private RunHeader Header(List<BlockRecord> blocks) => new(
         CascadeEngine.EngineName,
         AaveV3Version.Name,
         state.Snapshot.ChainId,
@@ -206,7 +206,13 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
                     "Morpho Blue",
                     $"{state.Snapshot.MorphoBlueMarkets.Count} markets in the snapshot, not simulated",
                     "the engine liquidates Aave V3 positions only so far: Morpho positions and their bad debt are not in these numbers")])
+            .Concat(MitigationRows(blocks))
             .ToList());
+
+    /// <summary>One row per active mitigation, with the blocks it acted in: a cap that binds must say so.</summary>
+    private IEnumerable<Assumption> MitigationRows(List<BlockRecord> blocks) =>
+        scenario.Mitigations.Describe(blocks.Count(b => b.LiquidationCapBound), blocks.Count(b => b.LiquidationsPaused), blocks.Count)
+            .Select(d => new Assumption(d.Name, d.Value, d.Basis));
 
     private static string Explain(UnliquidatableReason reason) => reason switch
     {
@@ -218,6 +224,8 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         UnliquidatableReason.NoCollateral => "all collateral is gone; the remaining debt is realized bad debt",
         UnliquidatableReason.GasBudget => "the block's liquidation gas budget ran out before its turn",
         UnliquidatableReason.Refused => "the protocol refuses the liquidation (reserve paused or inactive)",
+        UnliquidatableReason.LiquidationCap => "the block's liquidation cap (a mitigation) was used up before its turn",
+        UnliquidatableReason.CircuitBreaker => "the circuit breaker (a mitigation) paused liquidations when the run ended",
         _ => "below HF 1 and not yet examined by a bot",
     };
 

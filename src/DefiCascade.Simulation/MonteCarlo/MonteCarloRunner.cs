@@ -14,9 +14,12 @@ namespace DefiCascade.Simulation.MonteCarlo;
 /// </summary>
 public static class MonteCarloRunner
 {
-    /// <summary>The engine as it is: one fresh <see cref="CascadeEngine"/> per run.</summary>
+    /// <summary>
+    /// The engine as it is: one fresh <see cref="CascadeEngine"/> per run. Paths need no mitigation
+    /// comparison (their metrics are totals), so a mitigated scenario is not run twice per path.
+    /// </summary>
     public static readonly PathRunner Engine = (snapshot, scenario, seed, cancellation) =>
-        new CascadeEngine(snapshot, scenario, seed).Run(cancellation: cancellation);
+        new CascadeEngine(snapshot, scenario, seed, new CascadeOptions(CompareWithoutMitigations: false)).Run(cancellation: cancellation);
 
     /// <summary>
     /// Only the paths (no critical-shock or R0 probes), on <paramref name="threads"/> workers, in path order: what

@@ -55,4 +55,10 @@ public enum UnliquidatableReason
 
     /// <summary>The protocol refuses the liquidation (reserve paused or inactive).</summary>
     Refused,
+
+    /// <summary>The per-block liquidation cap (a scenario mitigation) was used up before this position's turn.</summary>
+    LiquidationCap,
+
+    /// <summary>The circuit breaker (a scenario mitigation) paused liquidations.</summary>
+    CircuitBreaker,
 }

@@ -13,7 +13,28 @@ public sealed record SimulationResult(
     IReadOnlyList<UnliquidatableSummary> Unliquidatable,
     IReadOnlyList<AccountOutcome> BadDebtAccounts,
     IReadOnlyList<BlockRecord> Blocks,
-    IReadOnlyList<LiquidationEvent> Liquidations);
+    IReadOnlyList<LiquidationEvent> Liquidations)
+{
+    /// <summary>What the scenario's mitigations did; null when it has none.</summary>
+    public MitigationReport? Mitigation { get; init; }
+}
+
+/// <summary>
+/// The blocks where a mitigation acted, and the same run (snapshot, scenario, seed) with every
+/// mitigation off beside this one, so its effect reads directly.
+/// </summary>
+public sealed record MitigationReport(IReadOnlyList<int> LiquidationCapBoundBlocks, IReadOnlyList<int> PausedBlocks, MitigationEffect? Effect);
+
+/// <summary>Bad debt and liquidation volume (USD, 8 decimals) with the mitigations and without them.</summary>
+public sealed record MitigationEffect(
+    BigInteger BadDebtUsd,
+    BigInteger BadDebtUsdWithout,
+    BigInteger DebtRepaidUsd,
+    BigInteger DebtRepaidUsdWithout,
+    int LiquidationEvents,
+    int LiquidationEventsWithout,
+    int BlocksSimulated,
+    int BlocksSimulatedWithout);
 
 public sealed record RunHeader(
     string Engine,
@@ -83,4 +104,11 @@ public sealed record BlockRecord(
     int OracleUpdates,
     int AccountsBelowHfOne,
     BigInteger BadDebtUsd,
-    bool GasBudgetBound);
+    bool GasBudgetBound)
+{
+    /// <summary>The per-block liquidation cap (a mitigation) cut or stopped a liquidation in this block.</summary>
+    public bool LiquidationCapBound { get; init; }
+
+    /// <summary>The circuit breaker (a mitigation) had tripped: no liquidation ran in this block.</summary>
+    public bool LiquidationsPaused { get; init; }
+}

@@ -38,6 +38,9 @@ public sealed record Scenario(
     /// </summary>
     public IReadOnlyDictionary<string, DepegSpec> Depegs { get; init; } = new Dictionary<string, DepegSpec>();
 
+    /// <summary>Protocol levers switched on by the scenario's <c>mitigations:</c> mapping; none by default.</summary>
+    public Mitigations Mitigations { get; init; } = Mitigations.None;
+
     /// <summary>True when the seed changes the path: Monte Carlo needs more than one path only then.</summary>
     public bool IsStochastic => NoiseBpsPerBlock != 0 || Diffusions.Count != 0 || IdiosyncraticVolWad.Values.Any(v => !v.IsZero);
 

@@ -97,6 +97,7 @@ public static class ScenarioLoader
         var noise = root.Optional("noiseBpsPerBlock")?.AsInt(0, 1000) ?? 0;
         var market = ReadMarket(root.Optional("market"), knownAssets);
         var oracles = ReadOracles(root.Optional("oracles"), knownAssets);
+        var mitigations = ReadMitigations(root.Optional("mitigations"), knownAssets);
         var settle = root.Optional("maxSettleBlocks")?.AsInt(0, 100_000) ?? defaults.MaxSettleBlocks;
         var name = root.Optional("name")?.AsString() ?? Path.GetFileNameWithoutExtension(source);
         var description = root.Optional("description")?.AsString() ?? string.Empty;
@@ -107,6 +108,7 @@ public static class ScenarioLoader
             Diffusions = diffusions,
             IdiosyncraticVolWad = idiosyncratic,
             Depegs = depegs,
+            Mitigations = mitigations,
         };
     }
 
@@ -227,6 +229,53 @@ public static class ScenarioLoader
         }
 
         return result;
+    }
+
+    private static Mitigations ReadMitigations(ScenarioNode? node, IReadOnlySet<string>? knownAssets)
+    {
+        if (node is null)
+        {
+            return Mitigations.None;
+        }
+
+        // Whole dollars in the file; the engine compares USD with 8 decimals (Aave's base currency).
+        var cap = node.Optional("liquidationCapPerBlockUsd")?.AsInteger(1, long.MaxValue / 100_000_000) is { } dollars
+            ? new BigInteger(dollars) * 100_000_000
+            : (BigInteger?)null;
+        CircuitBreakerSpec? breaker = null;
+        if (node.Optional("circuitBreaker") is { } b)
+        {
+            var move = b.Required("movePercent").AsWad("0.01", "100");
+            var window = b.Required("windowBlocks").AsInt(1, 100_000);
+            var pause = b.Required("pause");
+            if (pause.AsString() != "liquidations")
+            {
+                // Borrows are not simulated (no new positions open during a run), so only liquidations can pause.
+                throw pause.Error($"'{pause.AsString()}' cannot be paused; the only value is 'liquidations'");
+            }
+
+            b.RejectUnknownKeys();
+            breaker = new CircuitBreakerSpec(move, window);
+        }
+
+        TwapOracleSpec? twap = null;
+        if (node.Optional("twapOracle") is { } t)
+        {
+            var asset = t.Required("asset").AsString();
+            CheckAsset(t, "asset", asset, knownAssets);
+            var window = t.Required("windowBlocks").AsInt(1, 100_000);
+            var pool = t.Optional("pool")?.AsString();
+            if (pool is not null && !Core.Primitives.Address.TryParse(pool, out _))
+            {
+                throw t.Error($"'{pool}' is not a 0x-prefixed 20-byte address", "pool");
+            }
+
+            t.RejectUnknownKeys();
+            twap = new TwapOracleSpec(asset, window, pool);
+        }
+
+        node.RejectUnknownKeys();
+        return new Mitigations(cap, breaker, twap);
     }
 
     private static void CheckAsset(ScenarioNode node, string field, string asset, IReadOnlySet<string>? knownAssets)
