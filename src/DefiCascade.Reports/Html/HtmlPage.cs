@@ -27,6 +27,7 @@ internal static class HtmlPage
          .Append(E(Str(result, "status", "explanation"))).Append("</p>\n</header>\n");
 
         Summary(h, result);
+        Mitigations(h, result);
         Prices(h, result, data);
         h.Append("<section id=\"activity\">\n<h2>Liquidations and bad debt per block</h2>\n")
          .Append("<p>Bars: debt repaid by liquidationCalls in the block (USD), by the collateral seized. Line: bad debt so far (USD, right axis).</p>\n");
@@ -109,6 +110,32 @@ internal static class HtmlPage
 
         h.Append("</section>\n");
     }
+
+    /// <summary>A scenario's mitigations against the same snapshot, scenario and seed run without them (result.json "mitigations").</summary>
+    private static void Mitigations(StringBuilder h, JsonElement r)
+    {
+        if (Find(r, "mitigations") is not { } m)
+        {
+            return;
+        }
+
+        List<string[]> rows =
+        [
+            ["Blocks where the liquidation cap bound", Blocks(Str(m, "liquidationCapBoundBlocks")), string.Empty],
+            ["Blocks paused by the circuit breaker", Blocks(Str(m, "pausedBlocks")), string.Empty],
+        ];
+        if (Find(m, "mitigationEffect") is { } e)
+        {
+            rows.Add(["Bad debt", Money(Str(e, "badDebtUsd")), Money(Str(e, "badDebtUsdWithout"))]);
+            rows.Add(["Debt repaid by liquidations", Money(Str(e, "debtRepaidUsd")), Money(Str(e, "debtRepaidUsdWithout"))]);
+            rows.Add(["Liquidation events", Str(e, "liquidationEvents"), Str(e, "liquidationEventsWithout")]);
+            rows.Add(["Blocks simulated", Str(e, "blocksSimulated"), Str(e, "blocksSimulatedWithout")]);
+        }
+
+        Table(h, "mitigations", "Mitigations: this run against the same run without them", ["Figure", "With the mitigations", "Without"], rows);
+    }
+
+    private static string Blocks(string list) => list.Length == 0 ? "none" : list.Split(',').Length + " (" + (list.Length > 200 ? list[..200] + "…" : list) + ")";
 
     private static void Assumptions(StringBuilder h, JsonElement r)
     {

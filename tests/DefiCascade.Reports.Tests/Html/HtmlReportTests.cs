@@ -81,6 +81,27 @@ public partial class HtmlReportTests
     }
 
     [Fact]
+    public void Mitigations_are_shown_against_the_same_run_without_them_and_only_when_the_scenario_has_them()
+    {
+        using var run = new RunFolder().WithRun();
+        Assert.DoesNotContain("id=\"mitigations\"", HtmlReport.Render(ReportInputs.Load(run.Path)), StringComparison.Ordinal);
+        var result = File.ReadAllText(System.IO.Path.Combine(run.Path, "result.json")).TrimEnd();
+        run.Write("result.json", result[..^1] + """
+            , "mitigations": { "liquidationCapBoundBlocks": "1,2", "pausedBlocks": "",
+              "mitigationEffect": { "badDebtUsd": "5000", "badDebtUsdWithout": "1234567.5", "debtRepaidUsd": "17500", "debtRepaidUsdWithout": "22500",
+                "liquidationEvents": 3, "liquidationEventsWithout": 3, "blocksSimulated": 4, "blocksSimulatedWithout": 3 } } }
+            """);
+
+        var html = HtmlReport.Render(ReportInputs.Load(run.Path));
+
+        Assert.Contains("<tr><td>Blocks where the liquidation cap bound</td><td>2 (1,2)</td><td></td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>Blocks paused by the circuit breaker</td><td>none</td><td></td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>Bad debt</td><td>$5,000</td><td>$1,234,568</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>Debt repaid by liquidations</td><td>$17,500</td><td>$22,500</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>Blocks simulated</td><td>4</td><td>3</td></tr>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_without_result_json_is_refused_naming_the_file()
     {
         using var run = new RunFolder();
