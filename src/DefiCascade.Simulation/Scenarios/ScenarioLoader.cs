@@ -1,6 +1,4 @@
 using System.Numerics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace DefiCascade.Simulation.Scenarios;
 
@@ -12,23 +10,7 @@ public static class ScenarioLoader
 {
     public static Scenario Parse(string text, string source, IReadOnlySet<string>? knownAssets = null)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioFormatException(source, string.Empty,
-                $"not valid YAML/JSON at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
-        }
-
-        if (stream.Documents.Count != 1)
-        {
-            throw new ScenarioFormatException(source, string.Empty, "must hold exactly one document");
-        }
-
-        var root = new ScenarioNode(stream.Documents[0].RootNode, source, string.Empty);
+        var root = ScenarioNode.LoadDocument(text, source, string.Empty);
         var defaults = Scenario.Default;
         var blockSeconds = root.Optional("blockSeconds")?.AsInt(1, 3600) ?? defaults.BlockSeconds;
         var duration = ReadDuration(root, blockSeconds) ?? defaults.DurationBlocks;

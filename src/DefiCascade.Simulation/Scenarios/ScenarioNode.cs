@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace DefiCascade.Simulation.Scenarios;
@@ -12,6 +13,25 @@ internal sealed class ScenarioNode
 {
     private readonly YamlNode _node;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    /// <summary>The root of a file that must hold exactly one YAML (or JSON) document; errors name <paramref name="source"/>.</summary>
+    public static ScenarioNode LoadDocument(string text, string source, string whatTheDocumentIs)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ScenarioFormatException(source, string.Empty,
+                $"not valid YAML/JSON at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
+        }
+
+        return stream.Documents.Count == 1
+            ? new ScenarioNode(stream.Documents[0].RootNode, source, string.Empty)
+            : throw new ScenarioFormatException(source, string.Empty, "must hold exactly one document" + whatTheDocumentIs);
+    }
 
     public ScenarioNode(YamlNode node, string source, string path)
     {

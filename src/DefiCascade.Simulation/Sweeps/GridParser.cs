@@ -1,8 +1,6 @@
 using System.Globalization;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Simulation.Scenarios;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace DefiCascade.Simulation.Sweeps;
 
@@ -36,23 +34,7 @@ public static class GridParser
     public static IReadOnlyList<SweepAxis> ParseFile(string text, string source, GridContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioFormatException(source, string.Empty,
-                $"not valid YAML/JSON at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
-        }
-
-        if (stream.Documents.Count != 1)
-        {
-            throw new ScenarioFormatException(source, string.Empty, "must hold exactly one document: a list of axes");
-        }
-
-        var root = new ScenarioNode(stream.Documents[0].RootNode, source, string.Empty);
+        var root = ScenarioNode.LoadDocument(text, source, ": a list of axes");
         var list = root;
         if (root.IsMapping)
         {
