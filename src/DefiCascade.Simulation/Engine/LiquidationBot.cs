@@ -1,6 +1,7 @@
 using System.Numerics;
 using DefiCascade.Core.Math;
 using DefiCascade.Lending.AaveV3;
+using DefiCascade.Simulation.Engine.Screening;
 using DefiCascade.Simulation.Results;
 using DefiCascade.Simulation.Scenarios;
 
@@ -25,6 +26,11 @@ public sealed partial class LiquidationBot
     // The last verdict per book and account (None: liquidated or above HF 1); an array, since a
     // deep cascade on a large book writes one for each of tens of thousands of accounts every block.
     private readonly UnliquidatableReason[][] _verdicts;
+    // Per book, last block's competition order, so a block mostly re-checks instead of re-sorting.
+    private readonly CandidateOrder[] _orders;
+    // Per book, the block's exact data of accounts below HF 1; reused so its capacity (tens of
+    // thousands of entries holding BigIntegers) is not regrown, entry by entry, every block.
+    private readonly Dictionary<int, UserAccountData>[] _known;
 
     public LiquidationBot(MarketState state, Router router, MarketAssumptions market)
     {
@@ -32,6 +38,8 @@ public sealed partial class LiquidationBot
         _router = router;
         _market = market;
         _verdicts = state.Books.Select(b => new UnliquidatableReason[b.Accounts.Length]).ToArray();
+        _orders = state.Books.Select(b => new CandidateOrder(b.Accounts.Length)).ToArray();
+        _known = state.Books.Select(_ => new Dictionary<int, UserAccountData>()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
         {
@@ -66,14 +74,16 @@ public sealed partial class LiquidationBot
     private void RunBook(int block, int b, BlockActivity activity)
     {
         var book = _state.Books[b];
-        var ordered = new List<(int Account, BigInteger Debt)>();
-        var known = new Dictionary<int, UserAccountData>();
+        var order = _orders[b];
+        order.Begin();
+        var known = _known[b];
+        known.Clear();
         foreach (var i in book.Candidates())
         {
             var data = book.AccountData(i);
             if (data.HealthFactor < WadRayMath.Wad)
             {
-                ordered.Add((i, data.TotalDebtBase));
+                order.Add(i, data.TotalDebtBase);
                 known[i] = data;
             }
             else
@@ -83,7 +93,7 @@ public sealed partial class LiquidationBot
         }
 
         // Competition: the largest positions (the largest bonuses) land first; ties by account order (deterministic).
-        ordered.Sort((x, y) => y.Debt != x.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
+        var ordered = order.Ordered();
         if (activity.Paused)
         {
             HoldForBreaker(b, ordered, activity);

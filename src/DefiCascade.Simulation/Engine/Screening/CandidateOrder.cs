@@ -1,0 +1,123 @@
+using System.Numerics;
+
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// The liquidator's competition order of one book's accounts below HF 1 (largest exact debt
+/// first, ties by account index), kept from block to block. The order is a strict total order on
+/// (debt, account), so every correct sort yields the same sequence; keeping the last block's
+/// sequence only changes how much work it takes. In a deep cascade most of the tens of thousands of
+/// accounts below HF 1 keep their debt between blocks (no liquidation, no price move of their debt),
+/// so last block's sequence is already sorted or nearly so: a check or a short insertion sort
+/// replaces a full sort on BigInteger keys. Keys are UInt128 (exact debt in base currency fits
+/// comfortably); a larger debt falls back to the BigInteger comparison, still the same order.
+/// </summary>
+internal sealed class CandidateOrder(int accounts)
+{
+    // Insertion-sort moves allowed per entry before a full sort is cheaper.
+    private const int MovesPerEntry = 4;
+
+    private readonly int[] _stamp = new int[accounts];
+    private readonly BigInteger[] _key = new BigInteger[accounts];
+    private readonly List<int> _added = [];
+    private List<int> _order = [];
+    private int _round;
+
+    /// <summary>Starts a new block's order: accounts are added in any order, then <see cref="Ordered"/>.</summary>
+    public void Begin()
+    {
+        _round++;
+        _added.Clear();
+    }
+
+    public void Add(int account, BigInteger debt)
+    {
+        _stamp[account] = _round;
+        _key[account] = debt;
+        _added.Add(account);
+    }
+
+    /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
+    public List<(int Account, BigInteger Debt)> Ordered()
+    {
+        // Last block's sequence restricted to this block's accounts, then the newcomers.
+        var next = new List<int>(_added.Count);
+        var consumed = -_round;
+        foreach (var i in _order)
+        {
+            if (_stamp[i] == _round)
+            {
+                next.Add(i);
+                _stamp[i] = consumed;
+            }
+        }
+
+        foreach (var i in _added)
+        {
+            if (_stamp[i] == _round)
+            {
+                next.Add(i);
+                _stamp[i] = consumed;
+            }
+        }
+
+        var entries = new (UInt128 Debt, int Account)[next.Count];
+        var exact = true;
+        for (var k = 0; k < next.Count; k++)
+        {
+            var debt = _key[next[k]];
+            exact &= debt.Sign >= 0 && debt <= UInt128.MaxValue;
+            entries[k] = (exact ? (UInt128)debt : 0, next[k]);
+        }
+
+        if (!exact)
+        {
+            next.Sort((x, y) => _key[y] != _key[x] ? _key[y].CompareTo(_key[x]) : x.CompareTo(y));
+        }
+        else if (!InsertionSort(entries))
+        {
+            Array.Sort(entries, static (x, y) => x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
+        }
+
+        if (exact)
+        {
+            for (var k = 0; k < entries.Length; k++)
+            {
+                next[k] = entries[k].Account;
+            }
+        }
+
+        _order = next;
+        return next.Select(i => (i, _key[i])).ToList();
+    }
+
+    // Sorts in place when the input is nearly sorted; false (input then partly sorted) past the move budget.
+    private static bool InsertionSort((UInt128 Debt, int Account)[] entries)
+    {
+        var budget = (long)MovesPerEntry * entries.Length;
+        for (var k = 1; k < entries.Length; k++)
+        {
+            var item = entries[k];
+            var j = k - 1;
+            while (j >= 0 && Before(item, entries[j]))
+            {
+                if (--budget < 0)
+                {
+                    // Refill the hole so the array stays a permutation for the full sort.
+                    entries[j + 1] = item;
+                    return false;
+                }
+
+                entries[j + 1] = entries[j];
+                j--;
+            }
+
+            entries[j + 1] = item;
+        }
+
+        return true;
+    }
+
+    private static bool Before((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
+        x.Debt != y.Debt ? x.Debt > y.Debt : x.Account < y.Account;
+}
