@@ -24,6 +24,13 @@ public static class CsvReports
 
         header.AddRange(["liquidations", "accounts_liquidated", "debt_repaid_usd", "collateral_seized_usd", "liquidator_profit_usd",
             "gas_usd", "gas_used", "gas_budget_bound", "arbitrage_trades", "oracle_updates", "accounts_below_hf1", "bad_debt_usd"]);
+        // only a scenario with mitigations gets their columns: every other blocks.csv stays as it was.
+        var mitigated = result.Mitigation is not null;
+        if (mitigated)
+        {
+            header.AddRange(["liquidation_cap_bound", "liquidations_paused"]);
+        }
+
         sb.Append(string.Join(',', header)).Append('\n');
         foreach (var b in result.Blocks)
         {
@@ -38,6 +45,11 @@ public static class CsvReports
             row.AddRange([Int(b.Liquidations), Int(b.AccountsLiquidated), Usd.Exact(b.DebtRepaidUsd), Usd.Exact(b.CollateralSeizedUsd),
                 Usd.Exact(b.LiquidatorProfitUsd), Usd.Exact(b.GasUsd), Int(b.GasUsed), b.GasBudgetBound ? "1" : "0",
                 Int(b.ArbitrageTrades), Int(b.OracleUpdates), Int(b.AccountsBelowHfOne), Usd.Exact(b.BadDebtUsd)]);
+            if (mitigated)
+            {
+                row.AddRange([b.LiquidationCapBound ? "1" : "0", b.LiquidationsPaused ? "1" : "0"]);
+            }
+
             sb.Append(string.Join(',', row)).Append('\n');
         }
 
