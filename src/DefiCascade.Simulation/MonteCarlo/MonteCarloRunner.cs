@@ -33,10 +33,18 @@ public static class MonteCarloRunner
         var outcomes = new PathOutcome[paths];
         Parallel.For(0, paths, new ParallelOptions { MaxDegreeOfParallelism = threads }, path =>
         {
-            var pathSeed = PathSeeds.ForPath(seed, path);
-            outcomes[path] = Outcome(path, pathSeed, run(snapshot, scenario, pathSeed, CancellationToken.None), scenario.Driver);
+            outcomes[path] = RunPath(snapshot, scenario, seed, path, run, CancellationToken.None).Outcome;
         });
         return outcomes;
+    }
+
+    /// <summary>Path <paramref name="path"/>: its seed from (seed, path), one run, and what it left behind.</summary>
+    private static (SimulationResult Result, PathOutcome Outcome) RunPath(
+        MarketSnapshot snapshot, Scenario scenario, int seed, int path, PathRunner run, CancellationToken cancellation)
+    {
+        var pathSeed = PathSeeds.ForPath(seed, path);
+        var result = run(snapshot, scenario, pathSeed, cancellation);
+        return (result, Outcome(path, pathSeed, result, scenario.Driver));
     }
 
     public static MonteCarloResult Run(
@@ -77,15 +85,14 @@ public static class MonteCarloRunner
                     break;
                 default:
                     var path = job - 2;
-                    var pathSeed = PathSeeds.ForPath(seed, path);
-                    var result = run(snapshot, scenario, pathSeed, cancellation);
-                    outcomes[path] = Outcome(path, pathSeed, result, scenario.Driver);
+                    var (result, outcome) = RunPath(snapshot, scenario, seed, path, run, cancellation);
+                    outcomes[path] = outcome;
                     if (path == 0)
                     {
                         first = result;
                     }
 
-                    Finished($"path {path} (seed {pathSeed}): bad debt {outcomes[path].BadDebtUsd / 100_000_000:N0} USD, {outcomes[path].Liquidations:N0} liquidations");
+                    Finished($"path {path} (seed {outcome.Seed}): bad debt {outcomes[path].BadDebtUsd / 100_000_000:N0} USD, {outcomes[path].Liquidations:N0} liquidations");
                     break;
             }
         });
