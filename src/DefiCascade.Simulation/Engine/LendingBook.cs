@@ -222,6 +222,15 @@ public sealed class LendingBook
     /// <summary>Underlying debt and counted collateral of a reserve, raw units, as the exact data uses them.</summary>
     internal (UInt128 Collateral, UInt128 Debt) Balances(int i, int reserve) => (_exact.Collateral(i, reserve), _exact.Debt(i, reserve));
 
+    /// <summary>Bits of the reserves an account's collateral counts in, borrows and holds stable debt in (kept with its exact data).</summary>
+    internal (int Collateral, int Borrowing, int Stable) ReserveMasks(int i) => (_exact.CollateralMask(i), _exact.BorrowMask(i), _exact.StableMask(i));
+
+    /// <summary>Counted collateral of a reserve, raw units, as the exact data uses it.</summary>
+    internal UInt128 CollateralOf(int i, int reserve) => _exact.Collateral(i, reserve);
+
+    /// <summary>Underlying debt of a reserve, raw units, as the exact data uses it.</summary>
+    internal UInt128 DebtOf(int i, int reserve) => _exact.Debt(i, reserve);
+
     private IEnumerable<int> ScanCandidates()
     {
         for (var i = 0; i < _screenHf.Length; i++)

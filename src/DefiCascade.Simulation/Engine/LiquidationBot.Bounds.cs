@@ -18,42 +18,53 @@ public sealed partial class LiquidationBot
 {
     private static readonly BigInteger TwoRay = WadRayMath.Ray * 2;
 
-    private readonly Dictionary<(int Book, int Collateral, int Debt, int EMode), PairBound> _bounds = new();
+    // Keyed by book, e-mode, collateral and debt reserve packed in one int (KeyOf); cleared whenever a pool moves.
+    private readonly Dictionary<int, PairBound> _bounds = new();
 
     /// <summary>True when the exact <see cref="Decide"/> would surely return no plan, with <paramref name="reason"/> its reason.</summary>
+    /// <remarks>
+    /// Reads the account's reserve bits and balances from the book's arrays, not from the account
+    /// object: on a large book these are visited tens of thousands of times a block.
+    /// </remarks>
     private bool SurelyNoPlan(LendingBook book, int b, int i, UserAccountData data, out UnliquidatableReason reason)
     {
         reason = UnliquidatableReason.Unprofitable;
-        var account = book.Accounts[i];
-        var reserves = book.Market.Reserves;
-        var anyPair = false;
-        for (var c = 0; c < reserves.Count; c++)
+        var (collateralMask, borrowMask, stableMask) = book.ReserveMasks(i);
+        if (collateralMask == 0 || borrowMask == 0)
         {
-            if (!account.IsUsingAsCollateral(c) || reserves[c].LiquidationThresholdBps == 0)
+            return false;
+        }
+
+        // Decide's order: no pair means no collateral, then dust, then the pairs.
+        if (IsDust(data))
+        {
+            reason = UnliquidatableReason.Dust;
+            return true;
+        }
+
+        if ((borrowMask & stableMask) != 0)
+        {
+            return false;
+        }
+
+        var eMode = _eModes[b][i];
+        for (var (c, cBits) = (0, collateralMask); cBits != 0; c++, cBits >>= 1)
+        {
+            if ((cBits & 1) == 0)
             {
                 continue;
             }
 
-            for (var d = 0; d < reserves.Count; d++)
+            var collateral = (double)book.CollateralOf(i, c);
+            for (var (d, dBits) = (0, borrowMask); dBits != 0; d++, dBits >>= 1)
             {
-                if (!account.IsBorrowing(d))
+                if ((dBits & 1) == 0)
                 {
                     continue;
                 }
 
-                if (!anyPair)
-                {
-                    // Decide's order: no pair means no collateral, then dust, then the pairs.
-                    anyPair = true;
-                    if (IsDust(data))
-                    {
-                        reason = UnliquidatableReason.Dust;
-                        return true;
-                    }
-                }
-
-                var bound = Bound(book, b, c, d, account.EMode);
-                if (!account.StableDebt[d].IsZero || !bound.SurelyFails((double)book.Balances(i, c).Collateral, (double)book.Balances(i, d).Debt))
+                var bound = Bound(book, b, c, d, eMode);
+                if (!bound.SurelyFails(collateral, (double)book.DebtOf(i, d)))
                 {
                     return false;
                 }
@@ -62,15 +73,18 @@ public sealed partial class LiquidationBot
             }
         }
 
-        return anyPair;
+        return true;
     }
+
+    private static int KeyOf(int b, int c, int d, int eMode) => (b << 24) | (eMode << 16) | (c << 8) | d;
 
     private PairBound Bound(LendingBook book, int b, int c, int d, int eMode)
     {
-        if (!_bounds.TryGetValue((b, c, d, eMode), out var bound))
+        var key = KeyOf(b, c, d, eMode);
+        if (!_bounds.TryGetValue(key, out var bound))
         {
             bound = ComputeBound(book, c, d, eMode);
-            _bounds[(b, c, d, eMode)] = bound;
+            _bounds[key] = bound;
         }
 
         return bound;

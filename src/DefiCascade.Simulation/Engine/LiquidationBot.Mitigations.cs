@@ -16,9 +16,9 @@ public sealed partial class LiquidationBot
     internal bool Paused { get; set; }
 
     /// <summary>Every account below HF 1 waits out the pause; the verdict says why.</summary>
-    private void HoldForBreaker(int b, List<(int Account, BigInteger Debt)> ordered, BlockActivity activity)
+    private void HoldForBreaker(int b, List<int> ordered, BlockActivity activity)
     {
-        foreach (var (i, _) in ordered)
+        foreach (var i in ordered)
         {
             _verdicts[b][i] = UnliquidatableReason.CircuitBreaker;
         }

@@ -258,12 +258,24 @@ public sealed partial class LiquidationBot
         return pairs;
     }
 
-    private bool IsDust(UserAccountData data) =>
-        data.TotalDebtBase < GasUsd(_market.LiquidationGas + _market.SwapGasPerHop);
+    private bool IsDust(UserAccountData data)
+    {
+        // The threshold follows the gas asset's external price; recomputed only when that moved.
+        var gasPrice = _state.External[_gasAsset];
+        if (_dustFor is not { } at || at != gasPrice)
+        {
+            (_dustFor, _dustBase) = (gasPrice, GasUsd(_market.LiquidationGas + _market.SwapGasPerHop));
+        }
+
+        return data.TotalDebtBase < _dustBase;
+    }
 
     // Liquidity problems say more than "unprofitable": report them when they occur.
     private static UnliquidatableReason Worse(UnliquidatableReason current, UnliquidatableReason candidate) =>
         candidate is UnliquidatableReason.None ? current
         : current is UnliquidatableReason.Unprofitable or UnliquidatableReason.None ? candidate
         : current;
+
+    private BigInteger? _dustFor;
+    private BigInteger _dustBase;
 }

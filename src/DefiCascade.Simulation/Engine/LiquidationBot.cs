@@ -31,6 +31,8 @@ public sealed partial class LiquidationBot
     // Per book, the block's exact data of accounts below HF 1; reused so its capacity (tens of
     // thousands of entries holding BigIntegers) is not regrown, entry by entry, every block.
     private readonly Dictionary<int, UserAccountData>[] _known;
+    // Per book, each account's e-mode category (fixed for the run), read without touching the account.
+    private readonly int[][] _eModes;
 
     public LiquidationBot(MarketState state, Router router, MarketAssumptions market)
     {
@@ -40,6 +42,7 @@ public sealed partial class LiquidationBot
         _verdicts = state.Books.Select(b => new UnliquidatableReason[b.Accounts.Length]).ToArray();
         _orders = state.Books.Select(b => new CandidateOrder(b.Accounts.Length)).ToArray();
         _known = state.Books.Select(_ => new Dictionary<int, UserAccountData>()).ToArray();
+        _eModes = state.Books.Select(b => b.Accounts.Select(a => a.EMode).ToArray()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
         {
@@ -84,7 +87,10 @@ public sealed partial class LiquidationBot
             if (data.HealthFactor < WadRayMath.Wad)
             {
                 order.Add(i, data.TotalDebtBase);
-                known[i] = data;
+                if (book.NaiveRescan)
+                {
+                    known[i] = data;
+                }
             }
             else
             {
@@ -100,12 +106,13 @@ public sealed partial class LiquidationBot
             return;
         }
 
-        var queue = new Queue<int>(ordered.Select(o => o.Account));
+        var queue = new Queue<int>(ordered);
         var calls = new Dictionary<int, int>();
         while (queue.Count > 0)
         {
             var i = queue.Dequeue();
-            // Oracle prices are fixed within the block: the data holds until this account is liquidated.
+            // Oracle prices are fixed within the block: the data holds until this account is liquidated
+            // (the book's exact-data cache knows; the naive reference keeps the block's map instead).
             var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
             if (data.HealthFactor >= WadRayMath.Wad)
             {

@@ -31,6 +31,10 @@ internal sealed class AccountDataCache
     private readonly UInt128[] _debt;
     private readonly bool[] _wide;
     private readonly int[] _reserveMask;
+    // Per account, bit r: counted as collateral (LT > 0, enabled, non-zero); borrowing; holding stable debt.
+    private readonly int[] _collateralMask;
+    private readonly int[] _borrowMask;
+    private readonly int[] _stableMask;
 
     private readonly UserAccountData[] _cached;
     private readonly long[] _cachedAt;
@@ -55,6 +59,9 @@ internal sealed class AccountDataCache
         _debt = new UInt128[accounts.Length * _reserves];
         _wide = new bool[accounts.Length];
         _reserveMask = new int[accounts.Length];
+        _collateralMask = new int[accounts.Length];
+        _borrowMask = new int[accounts.Length];
+        _stableMask = new int[accounts.Length];
         _cached = new UserAccountData[accounts.Length];
         _cachedAt = new long[accounts.Length];
         _reserveChangedAt = new long[_reserves];
@@ -68,6 +75,15 @@ internal sealed class AccountDataCache
 
     /// <summary>Underlying debt (variable + stable), raw units.</summary>
     public UInt128 Debt(int account, int reserve) => _debt[(account * _reserves) + reserve];
+
+    /// <summary>Reserves the account's collateral counts in (LT &gt; 0 and enabled), as bits; read from arrays, not the account.</summary>
+    public int CollateralMask(int account) => _collateralMask[account];
+
+    /// <summary>Reserves the account borrows (UserConfiguration.isBorrowing), as bits.</summary>
+    public int BorrowMask(int account) => _borrowMask[account];
+
+    /// <summary>Reserves where the account holds stable debt, as bits.</summary>
+    public int StableMask(int account) => _stableMask[account];
 
     /// <summary>Call after the oracle's prices changed: accounts on the moved reserves are recomputed on their next read.</summary>
     public void PricesMoved()
@@ -94,6 +110,7 @@ internal sealed class AccountDataCache
         var account = _accounts[i];
         var wide = false;
         var mask = 0;
+        int collateralMask = 0, borrowMask = 0, stableMask = 0;
         for (var r = 0; r < _reserves; r++)
         {
             var reserve = _market.Reserves[r];
@@ -103,6 +120,9 @@ internal sealed class AccountDataCache
             _collateral[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)collateral;
             _debt[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)debt;
             mask |= account.IsUsingAsCollateral(r) || account.IsBorrowing(r) ? 1 << r : 0;
+            collateralMask |= reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? 1 << r : 0;
+            borrowMask |= account.IsBorrowing(r) ? 1 << r : 0;
+            stableMask |= account.StableDebt[r].IsZero ? 0 : 1 << r;
         }
 
         if (account.EMode != 0 && _market.EMode(account.EMode)?.PriceSourceReserve is int source)
@@ -112,6 +132,7 @@ internal sealed class AccountDataCache
 
         _wide[i] = wide;
         _reserveMask[i] = mask;
+        (_collateralMask[i], _borrowMask[i], _stableMask[i]) = (collateralMask, borrowMask, stableMask);
         _cachedAt[i] = 0;
     }
 

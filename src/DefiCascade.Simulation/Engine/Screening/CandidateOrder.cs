@@ -19,26 +19,33 @@ internal sealed class CandidateOrder(int accounts)
 
     private readonly int[] _stamp = new int[accounts];
     private readonly BigInteger[] _key = new BigInteger[accounts];
+    private readonly UInt128[] _narrowKey = new UInt128[accounts];
     private readonly List<int> _added = [];
     private List<int> _order = [];
     private int _round;
+    private bool _wide;
 
     /// <summary>Starts a new block's order: accounts are added in any order, then <see cref="Ordered"/>.</summary>
     public void Begin()
     {
         _round++;
         _added.Clear();
+        _wide = false;
     }
 
     public void Add(int account, BigInteger debt)
     {
         _stamp[account] = _round;
         _key[account] = debt;
+        // A debt past 128 bits (or negative) sends this block to the BigInteger comparison.
+        var narrow = debt.Sign >= 0 && debt.GetBitLength() <= 128;
+        _narrowKey[account] = narrow ? (UInt128)debt : UInt128.Zero;
+        _wide |= !narrow;
         _added.Add(account);
     }
 
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
-    public List<(int Account, BigInteger Debt)> Ordered()
+    public List<int> Ordered()
     {
         // Last block's sequence restricted to this block's accounts, then the newcomers.
         var next = new List<int>(_added.Count);
@@ -61,34 +68,31 @@ internal sealed class CandidateOrder(int accounts)
             }
         }
 
-        var entries = new (UInt128 Debt, int Account)[next.Count];
-        var exact = true;
-        for (var k = 0; k < next.Count; k++)
-        {
-            var debt = _key[next[k]];
-            exact &= debt.Sign >= 0 && debt <= UInt128.MaxValue;
-            entries[k] = (exact ? (UInt128)debt : 0, next[k]);
-        }
-
-        if (!exact)
+        if (_wide)
         {
             next.Sort((x, y) => _key[y] != _key[x] ? _key[y].CompareTo(_key[x]) : x.CompareTo(y));
+            _order = next;
+            return next;
         }
-        else if (!InsertionSort(entries))
+
+        var entries = new (UInt128 Debt, int Account)[next.Count];
+        for (var k = 0; k < next.Count; k++)
+        {
+            entries[k] = (_narrowKey[next[k]], next[k]);
+        }
+
+        if (!InsertionSort(entries))
         {
             Array.Sort(entries, static (x, y) => x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
         }
 
-        if (exact)
+        for (var k = 0; k < entries.Length; k++)
         {
-            for (var k = 0; k < entries.Length; k++)
-            {
-                next[k] = entries[k].Account;
-            }
+            next[k] = entries[k].Account;
         }
 
         _order = next;
-        return next.Select(i => (i, _key[i])).ToList();
+        return next;
     }
 
     // Sorts in place when the input is nearly sorted; false (input then partly sorted) past the move budget.

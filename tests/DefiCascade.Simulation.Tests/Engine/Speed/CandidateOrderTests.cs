@@ -36,7 +36,7 @@ public sealed class CandidateOrderTests
                 order.Add(a, debts[a]);
             }
 
-            var expected = present.OrderByDescending(a => debts[a]).ThenBy(a => a).Select(a => (a, debts[a])).ToList();
+            var expected = present.OrderByDescending(a => debts[a]).ThenBy(a => a).ToList();
             if (!expected.SequenceEqual(order.Ordered()))
             {
                 mismatches++;
