@@ -207,6 +207,19 @@ public sealed class LendingBook
     public UserAccountData AccountData(int i) =>
         NaiveRescan ? AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle) : _exact.Get(i);
 
+    /// <summary>HF below 1 and the total debt as a 128-bit key (DebtWide: past 128 bits), as <see cref="AccountData"/> gives them.</summary>
+    internal (bool Below, UInt128 DebtKey, bool DebtWide) AccountSummary(int i)
+    {
+        if (!NaiveRescan)
+        {
+            return _exact.Summary(i);
+        }
+
+        var data = AccountData(i);
+        var wide = data.TotalDebtBase.Sign < 0 || data.TotalDebtBase.GetBitLength() > 128;
+        return (data.HealthFactor < Core.Math.WadRayMath.Wad, wide ? UInt128.Zero : (UInt128)data.TotalDebtBase, wide);
+    }
+
     /// <summary>Screen debt of an account in base currency (a float); orders accounts by size without exact math.</summary>
     internal double ScreenDebt(int i)
     {

@@ -26,7 +26,7 @@ public sealed partial class LiquidationBot
     /// Reads the account's reserve bits and balances from the book's arrays, not from the account
     /// object: on a large book these are visited tens of thousands of times a block.
     /// </remarks>
-    private bool SurelyNoPlan(LendingBook book, int b, int i, UserAccountData data, out UnliquidatableReason reason)
+    private bool SurelyNoPlan(LendingBook book, int b, int i, UInt128 debtKey, bool debtWide, out UnliquidatableReason reason)
     {
         reason = UnliquidatableReason.Unprofitable;
         var (collateralMask, borrowMask, stableMask) = book.ReserveMasks(i);
@@ -36,7 +36,7 @@ public sealed partial class LiquidationBot
         }
 
         // Decide's order: no pair means no collateral, then dust, then the pairs.
-        if (IsDust(data))
+        if (debtWide ? IsDust(book.AccountData(i)) : IsDust(debtKey))
         {
             reason = UnliquidatableReason.Dust;
             return true;

@@ -260,14 +260,29 @@ public sealed partial class LiquidationBot
 
     private bool IsDust(UserAccountData data)
     {
-        // The threshold follows the gas asset's external price; recomputed only when that moved.
+        RefreshDust();
+        return data.TotalDebtBase < _dustBase;
+    }
+
+    // The same test on a total debt that fits 128 bits.
+    private bool IsDust(UInt128 totalDebtBase)
+    {
+        RefreshDust();
+        return _dustFits ? totalDebtBase < _dustBase128 : _dustBase.Sign > 0;
+    }
+
+    // The threshold follows the gas asset's external price; recomputed only when that moved.
+    private void RefreshDust()
+    {
         var gasPrice = _state.External[_gasAsset];
-        if (_dustFor is not { } at || at != gasPrice)
+        if (_dustFor is { } at && at == gasPrice)
         {
-            (_dustFor, _dustBase) = (gasPrice, GasUsd(_market.LiquidationGas + _market.SwapGasPerHop));
+            return;
         }
 
-        return data.TotalDebtBase < _dustBase;
+        (_dustFor, _dustBase) = (gasPrice, GasUsd(_market.LiquidationGas + _market.SwapGasPerHop));
+        _dustFits = _dustBase.Sign >= 0 && _dustBase.GetBitLength() <= 128;
+        _dustBase128 = _dustFits ? (UInt128)_dustBase : UInt128.Zero;
     }
 
     // Liquidity problems say more than "unprofitable": report them when they occur.
@@ -278,4 +293,6 @@ public sealed partial class LiquidationBot
 
     private BigInteger? _dustFor;
     private BigInteger _dustBase;
+    private UInt128 _dustBase128;
+    private bool _dustFits;
 }

@@ -83,18 +83,35 @@ public sealed partial class LiquidationBot
         known.Clear();
         foreach (var i in book.Candidates())
         {
-            var data = book.AccountData(i);
-            if (data.HealthFactor < WadRayMath.Wad)
+            if (book.NaiveRescan)
             {
-                order.Add(i, data.TotalDebtBase);
-                if (book.NaiveRescan)
+                var exact = book.AccountData(i);
+                if (exact.HealthFactor < WadRayMath.Wad)
                 {
-                    known[i] = data;
+                    order.Add(i, exact.TotalDebtBase);
+                    known[i] = exact;
                 }
+                else
+                {
+                    _verdicts[b][i] = UnliquidatableReason.None;
+                }
+
+                continue;
+            }
+
+            // The same verdict from the cache's small arrays, without copying the exact data.
+            var (below, debtKey, debtWide) = book.AccountSummary(i);
+            if (!below)
+            {
+                _verdicts[b][i] = UnliquidatableReason.None;
+            }
+            else if (debtWide)
+            {
+                order.Add(i, book.AccountData(i).TotalDebtBase);
             }
             else
             {
-                _verdicts[b][i] = UnliquidatableReason.None;
+                order.Add(i, debtKey);
             }
         }
 
@@ -113,8 +130,10 @@ public sealed partial class LiquidationBot
             var i = queue.Dequeue();
             // Oracle prices are fixed within the block: the data holds until this account is liquidated
             // (the book's exact-data cache knows; the naive reference keeps the block's map instead).
-            var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
-            if (data.HealthFactor >= WadRayMath.Wad)
+            var (below, debtKey, debtWide) = book.NaiveRescan && known.TryGetValue(i, out var kept)
+                ? (kept.HealthFactor < WadRayMath.Wad, UInt128.Zero, true)
+                : book.AccountSummary(i);
+            if (!below)
             {
                 _verdicts[b][i] = UnliquidatableReason.None;
                 continue;
@@ -132,12 +151,13 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
-            if (!book.NaiveRescan && SurelyNoPlan(book, b, i, data, out var certain))
+            if (!book.NaiveRescan && SurelyNoPlan(book, b, i, debtKey, debtWide, out var certain))
             {
                 _verdicts[b][i] = certain;
                 continue;
             }
 
+            var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
             var decision = Decide(book, i, data);
             if (decision.Plan is not { } decided)
             {

@@ -37,6 +37,11 @@ internal sealed class AccountDataCache
     private readonly int[] _stableMask;
 
     private readonly UserAccountData[] _cached;
+    // What the bot's pass reads of the cached data, kept beside it in small arrays: HF below 1, and
+    // the total debt in base currency when it fits 128 bits (else _debtWide).
+    private readonly bool[] _below;
+    private readonly UInt128[] _debtKey;
+    private readonly bool[] _debtWide;
     private readonly long[] _cachedAt;
     private readonly long[] _reserveChangedAt;
     private readonly UInt128[] _units;
@@ -63,6 +68,9 @@ internal sealed class AccountDataCache
         _borrowMask = new int[accounts.Length];
         _stableMask = new int[accounts.Length];
         _cached = new UserAccountData[accounts.Length];
+        _below = new bool[accounts.Length];
+        _debtKey = new UInt128[accounts.Length];
+        _debtWide = new bool[accounts.Length];
         _cachedAt = new long[accounts.Length];
         _reserveChangedAt = new long[_reserves];
         _units = market.Reserves.Select(r => (UInt128)r.Token.Unit).ToArray();
@@ -147,7 +155,26 @@ internal sealed class AccountDataCache
         var data = (_wide[i] || _pricesWide ? null : Compute(i)) ?? AaveV3Accounting.CalculateUserAccountData(_market, _accounts[i], _oracle);
         _cached[i] = data;
         _cachedAt[i] = _epoch;
+        _below[i] = data.HealthFactor < WadRayMath.Wad;
+        var debt = data.TotalDebtBase;
+        _debtWide[i] = debt.Sign < 0 || debt.GetBitLength() > 128;
+        _debtKey[i] = _debtWide[i] ? UInt128.Zero : (UInt128)debt;
         return data;
+    }
+
+    /// <summary>
+    /// The account's health factor below 1 and its total debt (base currency) as a 128-bit key, from
+    /// the same data as <see cref="Get"/> without copying it; <c>DebtWide</c> when the debt does not fit.
+    /// </summary>
+    public (bool Below, UInt128 DebtKey, bool DebtWide) Summary(int i)
+    {
+        var stamp = _cachedAt[i];
+        if (stamp == 0 || MovedSince(i, stamp))
+        {
+            Get(i);
+        }
+
+        return (_below[i], _debtKey[i], _debtWide[i]);
     }
 
     private bool MovedSince(int i, long stamp)

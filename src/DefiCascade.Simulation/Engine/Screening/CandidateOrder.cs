@@ -20,6 +20,7 @@ internal sealed class CandidateOrder(int accounts)
     private readonly int[] _stamp = new int[accounts];
     private readonly BigInteger[] _key = new BigInteger[accounts];
     private readonly UInt128[] _narrowKey = new UInt128[accounts];
+    private readonly bool[] _wideKey = new bool[accounts];
     private readonly List<int> _added = [];
     private List<int> _order = [];
     private int _round;
@@ -35,14 +36,30 @@ internal sealed class CandidateOrder(int accounts)
 
     public void Add(int account, BigInteger debt)
     {
+        // A debt past 128 bits (or negative) sends this block to the BigInteger comparison.
+        if (debt.Sign >= 0 && debt.GetBitLength() <= 128)
+        {
+            Add(account, (UInt128)debt);
+            return;
+        }
+
         _stamp[account] = _round;
         _key[account] = debt;
-        // A debt past 128 bits (or negative) sends this block to the BigInteger comparison.
-        var narrow = debt.Sign >= 0 && debt.GetBitLength() <= 128;
-        _narrowKey[account] = narrow ? (UInt128)debt : UInt128.Zero;
-        _wide |= !narrow;
+        _wideKey[account] = true;
+        _wide = true;
         _added.Add(account);
     }
+
+    /// <summary>Adds an account whose debt fits 128 bits (no BigInteger on the common path).</summary>
+    public void Add(int account, UInt128 debt)
+    {
+        _stamp[account] = _round;
+        _narrowKey[account] = debt;
+        _wideKey[account] = false;
+        _added.Add(account);
+    }
+
+    private BigInteger Key(int account) => _wideKey[account] ? _key[account] : (BigInteger)_narrowKey[account];
 
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
     public List<int> Ordered()
@@ -70,7 +87,7 @@ internal sealed class CandidateOrder(int accounts)
 
         if (_wide)
         {
-            next.Sort((x, y) => _key[y] != _key[x] ? _key[y].CompareTo(_key[x]) : x.CompareTo(y));
+            next.Sort((x, y) => Key(y) != Key(x) ? Key(y).CompareTo(Key(x)) : x.CompareTo(y));
             _order = next;
             return next;
         }
