@@ -99,6 +99,12 @@ public static class CellBuilder
             return new CellInputs(null, null, reason);
         }
 
+        // The scenario's own reserve changes must still be settable on the cell's reserves.
+        if (scenario.Mitigations.ChangesReserves && ReserveSchedule.Problem(scenario.Mitigations, markets) is { } clash)
+        {
+            return new CellInputs(null, null, $"mitigations.{clash.Field}: {clash.Message}");
+        }
+
         foreach (var (asset, supply, cap) in caps)
         {
             var decimals = snapshot.Token(asset).Decimals;
