@@ -132,7 +132,8 @@ public static class ReserveSchedule
 
             foreach (var (c, k) in ordered)
             {
-                if (!inForce.TryGetValue(c.Asset, out var old))
+                // A market that does not accept the asset as collateral keeps it so (the engine leaves it alone).
+                if (!inForce.TryGetValue(c.Asset, out var old) || old.LiquidationThresholdBps == 0)
                 {
                     continue;
                 }

@@ -78,6 +78,18 @@ public class ReserveMitigationLoaderTests
     }
 
     [Fact]
+    public void A_change_is_checked_only_in_the_markets_that_accept_the_asset_as_collateral()
+    {
+        // A second market lists USDC with threshold 0: the change leaves it alone there, so its ltv 7000 > 0 is no error.
+        var first = Snapshot.AaveV3Markets[0];
+        var twoMarkets = Snapshot with { AaveV3Markets = [first, first with { Name = "Aave V3 other", Reserves = [first.Reserves[0], MarketBuilder.Reserve("USDC", 0, 0, 0, 0)] }] };
+
+        var m = ScenarioLoader.Parse("mitigations: { parameterChanges: [ { asset: USDC, ltvBps: 7000 } ] }", "r.yaml", twoMarkets).Mitigations;
+
+        Assert.Equal(7000, Assert.Single(m.ParameterChanges).LtvBps);
+    }
+
+    [Fact]
     public void An_asset_that_is_not_collateral_is_refused()
     {
         var noCollateral = Snapshot with { AaveV3Markets = [Snapshot.AaveV3Markets[0] with { Reserves = [Snapshot.AaveV3Markets[0].Reserves[0], MarketBuilder.Reserve("USDC", 0, 0, 0, 0)] }] };
