@@ -183,6 +183,30 @@ public static class ResultJson
         w.WriteStartObject("mitigations");
         w.WriteString("liquidationCapBoundBlocks", string.Join(",", m.LiquidationCapBoundBlocks));
         w.WriteString("pausedBlocks", string.Join(",", m.PausedBlocks));
+        if (m.ReserveChanges is { } changes)
+        {
+            w.WriteStartArray("reserveChanges");
+            foreach (var c in changes)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("block", c.Block);
+                w.WriteString("market", c.Market);
+                w.WriteString("asset", c.Asset);
+                w.WriteNumber("ltvBps", c.LtvBps);
+                w.WriteNumber("liquidationThresholdBps", c.LiquidationThresholdBps);
+                w.WriteNumber("liquidationBonusBps", c.LiquidationBonusBps);
+                if (c.VolatilityBps is { } vol)
+                {
+                    w.WriteNumber("annualizedVolatilityBps", vol);
+                }
+
+                w.WriteString("cause", c.Cause);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         if (m.Effect is { } e)
         {
             w.WriteStartObject("mitigationEffect");

@@ -51,6 +51,9 @@ public class BadInputTests
     [InlineData("durationBlocks: many", "durationBlocks")]
     [InlineData("path: [{ block: 5, multiplier: 0.9 }", "line")]
     [InlineData("market: { gasPrice: 5 }", "market.gasPrice")]
+    // Checked against the snapshot's reserves: WETH's LTV 8050 exceeds the new threshold (configureReserveAsCollateral).
+    [InlineData("mitigations: { parameterChanges: [ { asset: WETH, liquidationThresholdBps: 7000 } ] }", "mitigations.parameterChanges[0]: WETH")]
+    [InlineData("mitigations: { dynamicThreshold: { windowBlocks: 30, sensitivityBps: 1, maxCutBps: 7725 } }", "mitigations.dynamicThreshold.maxCutBps")]
     public void Bad_scenario_exits_2_naming_file_and_field_and_writes_nothing(string yaml, string field)
     {
         using var cli = new CliRunner();

@@ -56,7 +56,7 @@ public static class InputLoader
 
         try
         {
-            return ScenarioLoader.Parse(ReadFile(path, "--scenario"), path, known);
+            return ScenarioLoader.Parse(ReadFile(path, "--scenario"), path, snapshot);
         }
         catch (ScenarioFormatException e)
         {

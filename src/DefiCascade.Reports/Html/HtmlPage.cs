@@ -132,7 +132,32 @@ internal static class HtmlPage
             rows.Add(["Blocks simulated", Str(e, "blocksSimulated"), Str(e, "blocksSimulatedWithout")]);
         }
 
+        var changes = Array(m, "reserveChanges").ToList();
+        if (Find(m, "reserveChanges") is not null)
+        {
+            rows.Insert(2, ["Reserve parameters set (parameterChanges, dynamicThreshold)", changes.Count.ToString(CultureInfo.InvariantCulture), "the snapshot's"]);
+            rows.InsertRange(3, changes.GroupBy(c => Str(c, "asset"), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.MinBy(c => Num(c, "liquidationThresholdBps") ?? double.MaxValue))
+                .Select(low => new[] { $"Lowest {Str(low, "asset")} liquidation threshold set (bps)", $"{Str(low, "liquidationThresholdBps")} (block {Str(low, "block")})", string.Empty }));
+        }
+
         Table(h, "mitigations", "Mitigations: this run against the same run without them", ["Figure", "With the mitigations", "Without"], rows);
+        if (changes.Count > 0)
+        {
+            const int Shown = 100;
+            var list = changes.Take(Shown).Select(c => new[]
+            {
+                Str(c, "block"), Str(c, "market"), Str(c, "asset"), Str(c, "ltvBps"), Str(c, "liquidationThresholdBps"), Str(c, "liquidationBonusBps"),
+                Find(c, "annualizedVolatilityBps") is null ? string.Empty : Str(c, "annualizedVolatilityBps"), Str(c, "cause"),
+            }).ToList();
+            if (changes.Count > Shown)
+            {
+                list.Add([$"… {changes.Count - Shown} more in result.json", string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty]);
+            }
+
+            Table(h, "reserve-parameters", "Reserve parameters set during the run (in force from the block shown)",
+                ["Block", "Market", "Asset", "LTV (bps)", "Liq. threshold (bps)", "Liq. bonus (bps)", "Annualized oracle volatility (bps)", "Cause"], list);
+        }
     }
 
     private static string Blocks(string list) => list.Length == 0 ? "none" : list.Split(',').Length + " (" + (list.Length > 200 ? list[..200] + "…" : list) + ")";

@@ -43,6 +43,7 @@ public sealed class CascadeEngine
     private readonly CascadeOptions _options;
     private readonly CircuitBreaker? _breaker;
     private readonly TwapOracle? _twap;
+    private readonly ReserveSteward? _steward;
 
     public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
         : this(snapshot, scenario, seed, CascadeOptions.Default)
@@ -63,6 +64,7 @@ public sealed class CascadeEngine
         _options = options;
         _reference = ReferencePools(_state);
         _twap = scenario.Mitigations.TwapOracle is { } twap ? new TwapOracle(twap, _state, _reference) : null;
+        _steward = scenario.Mitigations.ChangesReserves ? new ReserveSteward(scenario.Mitigations, _state, scenario.BlockSeconds) : null;
         _gasAsset = _state.AssetIndex(_state.Tokens.Any(t => t.Symbol == "WETH") ? "WETH" : "ETH");
         _impactDecayWad = scenario.Market.ImpactHalfLifeBlocks == 0
             ? WadRayMath.Wad
@@ -76,6 +78,7 @@ public sealed class CascadeEngine
 
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
+        _steward?.BeginBlock(0);
         foreach (var book in _state.Books)
         {
             book.RescreenAll();
@@ -92,6 +95,7 @@ public sealed class CascadeEngine
         {
             cancellation.ThrowIfCancellationRequested();
             block++;
+            _steward?.BeginBlock(block);
             var timestamp = _state.Snapshot.BlockTimestamp + (long)block * _scenario.BlockSeconds;
             MoveExternalPrices(block);
             _twap?.Sample(_state);
@@ -100,6 +104,7 @@ public sealed class CascadeEngine
             var updates = UpdateOracles(timestamp);
             _bot.Paused = _breaker?.Observe(_state) ?? false;
             var activity = _bot.RunBlock(block);
+            _steward?.EndBlock(block);
             ApplyImpact();
             arbitrageTrades += trades;
             oracleUpdates += updates;
@@ -112,7 +117,7 @@ public sealed class CascadeEngine
             progress?.Report(new RunProgress(block, maxBlocks, _bot.Events.Count));
             if (block >= _scenario.DurationBlocks)
             {
-                if (activity.Events == 0 && trades == 0 && updates == 0 && !activity.GasBound && !activity.CapBound && !activity.Waiting)
+                if (activity.Events == 0 && trades == 0 && updates == 0 && !activity.GasBound && !activity.CapBound && !activity.Waiting && _steward?.Pending != true)
                 {
                     outcome = "converged";
                     break;
@@ -241,7 +246,10 @@ public sealed class CascadeEngine
         return new MitigationReport(
             result.Blocks.Where(b => b.LiquidationCapBound).Select(b => b.Block).ToList(),
             result.Blocks.Where(b => b.LiquidationsPaused).Select(b => b.Block).ToList(),
-            effect);
+            effect)
+        {
+            ReserveChanges = _steward?.Log,
+        };
     }
 
     private static readonly string[] Numeraires = ["USDC", "USDT", "DAI", "WETH"];

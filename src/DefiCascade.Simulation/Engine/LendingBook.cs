@@ -9,7 +9,7 @@ namespace DefiCascade.Simulation.Engine;
 /// One Aave V3 market in the run: its reserves, its accounts, the oracle prices it reads and a
 /// floating-point health-factor screen that picks which accounts the exact model must look at.
 /// </summary>
-public sealed class LendingBook
+public sealed partial class LendingBook
 {
     private readonly double[] _screenHf;
     private double[] _screenPrices = [];
@@ -100,7 +100,7 @@ public sealed class LendingBook
 
     public AaveV3MarketSnapshot Snapshot { get; }
 
-    public AaveV3Market Market { get; }
+    public AaveV3Market Market { get; private set; }
 
     public AaveAccount[] Accounts { get; }
 

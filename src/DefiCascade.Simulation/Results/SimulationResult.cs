@@ -23,7 +23,11 @@ public sealed record SimulationResult(
 /// The blocks where a mitigation acted, and the same run (snapshot, scenario, seed) with every
 /// mitigation off beside this one, so its effect reads directly.
 /// </summary>
-public sealed record MitigationReport(IReadOnlyList<int> LiquidationCapBoundBlocks, IReadOnlyList<int> PausedBlocks, MitigationEffect? Effect);
+public sealed record MitigationReport(IReadOnlyList<int> LiquidationCapBoundBlocks, IReadOnlyList<int> PausedBlocks, MitigationEffect? Effect)
+{
+    /// <summary>Reserve configurations set during the run (parameterChanges, dynamicThreshold); null when neither is on.</summary>
+    public IReadOnlyList<ReserveParameterSet>? ReserveChanges { get; init; }
+}
 
 /// <summary>Bad debt and liquidation volume (USD, 8 decimals) with the mitigations and without them.</summary>
 public sealed record MitigationEffect(

@@ -10,7 +10,16 @@ public sealed record Mitigations(BigInteger? LiquidationCapPerBlockUsd, CircuitB
 {
     public static Mitigations None { get; } = new(null, null);
 
-    public bool Any => LiquidationCapPerBlockUsd is not null || CircuitBreaker is not null || TwapOracle is not null;
+    /// <summary>A volatility-adjusted liquidation threshold (a risk steward); null: off.</summary>
+    public DynamicThresholdSpec? DynamicThreshold { get; init; }
+
+    /// <summary>Stricter (or looser) margins as governance changes of reserve parameters; empty: none.</summary>
+    public IReadOnlyList<ReserveParameterChange> ParameterChanges { get; init; } = [];
+
+    /// <summary>True when a mitigation changes reserve parameters during the run.</summary>
+    public bool ChangesReserves => DynamicThreshold is not null || ParameterChanges.Count > 0;
+
+    public bool Any => LiquidationCapPerBlockUsd is not null || CircuitBreaker is not null || TwapOracle is not null || ChangesReserves;
 
     /// <summary>Rows for the assumptions table, one per active mitigation, with the blocks it acted in (a binding cap says so).</summary>
     public IEnumerable<(string Name, string Value, string Basis)> Describe(int capBoundBlocks, int pausedBlocks, int blocks)
@@ -31,6 +40,19 @@ public sealed record Mitigations(BigInteger? LiquidationCapPerBlockUsd, CircuitB
         {
             yield return ($"mitigation: TWAP oracle {twap.Asset}", $"mean pool price over {twap.WindowBlocks} blocks ({twap.Pool ?? "deepest pool against a dollar numeraire"}) instead of its Chainlink feed",
                 "sampled at each block's start, i.e. the price the previous block left, liquidators' sales included (as Uniswap's accumulators record it): manipulable, and it feeds back");
+        }
+
+        if (DynamicThreshold is { } d)
+        {
+            var assets = d.Assets.Count == 0 ? "every collateral reserve" : string.Join(", ", d.Assets);
+            yield return ("mitigation: dynamic liquidation threshold", $"{assets}: LT cut {d.SensitivityBps} bps per point of annualized oracle volatility above {d.BaselineVolPercent}% over {d.WindowBlocks} blocks, in steps of {d.StepBps} bps, at most {d.MaxCutBps} bps, set every {d.UpdateEveryBlocks} blocks",
+                "realized volatility of the oracle answer the protocol reads (not demeaned), annualized; the cut holds from the next block, LTV is lowered with LT where it would exceed it, e-mode categories keep theirs; every change is listed");
+        }
+
+        foreach (var c in ParameterChanges)
+        {
+            yield return ($"mitigation: parameter change {c.Asset}", $"from block {c.FromBlock}: ltv {c.LtvBps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unchanged"}, liquidationThreshold {c.LiquidationThresholdBps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unchanged"}, liquidationBonus {c.LiquidationBonusBps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unchanged"} (bps)",
+                "configureReserveAsCollateral's rules hold; a lower threshold from block 0 makes positions liquidatable at once, which is the comparison's point");
         }
     }
 }

@@ -8,7 +8,17 @@ namespace DefiCascade.Simulation.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    public static Scenario Parse(string text, string source, IReadOnlySet<string>? knownAssets = null)
+    public static Scenario Parse(string text, string source, IReadOnlySet<string>? knownAssets = null) =>
+        Parse(text, source, knownAssets, null);
+
+    /// <summary>Reads against a snapshot: assets must be its tokens, and reserve-changing mitigations must fit its reserves.</summary>
+    public static Scenario Parse(string text, string source, Core.Snapshot.MarketSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return Parse(text, source, snapshot.Tokens.Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal), snapshot.AaveV3Markets);
+    }
+
+    private static Scenario Parse(string text, string source, IReadOnlySet<string>? knownAssets, IReadOnlyList<Core.Snapshot.AaveV3MarketSnapshot>? markets)
     {
         var root = ScenarioNode.LoadDocument(text, source, string.Empty);
         var defaults = Scenario.Default;
@@ -79,7 +89,7 @@ public static class ScenarioLoader
         var noise = root.Optional("noiseBpsPerBlock")?.AsInt(0, 1000) ?? 0;
         var market = ReadMarket(root.Optional("market"), knownAssets);
         var oracles = ReadOracles(root.Optional("oracles"), knownAssets);
-        var mitigations = ReadMitigations(root.Optional("mitigations"), knownAssets);
+        var mitigations = ReadMitigations(root.Optional("mitigations"), knownAssets, markets, duration);
         var settle = root.Optional("maxSettleBlocks")?.AsInt(0, 100_000) ?? defaults.MaxSettleBlocks;
         var name = root.Optional("name")?.AsString() ?? Path.GetFileNameWithoutExtension(source);
         var description = root.Optional("description")?.AsString() ?? string.Empty;
@@ -213,7 +223,7 @@ public static class ScenarioLoader
         return result;
     }
 
-    private static Mitigations ReadMitigations(ScenarioNode? node, IReadOnlySet<string>? knownAssets)
+    private static Mitigations ReadMitigations(ScenarioNode? node, IReadOnlySet<string>? knownAssets, IReadOnlyList<Core.Snapshot.AaveV3MarketSnapshot>? markets, int duration)
     {
         if (node is null)
         {
@@ -256,8 +266,18 @@ public static class ScenarioLoader
             twap = new TwapOracleSpec(asset, window, pool);
         }
 
+        var read = new Mitigations(cap, breaker, twap)
+        {
+            DynamicThreshold = ReserveMitigationReader.ReadDynamicThreshold(node.Optional("dynamicThreshold"), knownAssets),
+            ParameterChanges = ReserveMitigationReader.ReadParameterChanges(node.Optional("parameterChanges"), knownAssets, duration),
+        };
         node.RejectUnknownKeys();
-        return new Mitigations(cap, breaker, twap);
+        if (markets is not null)
+        {
+            ReserveMitigationReader.Check(node, read, markets);
+        }
+
+        return read;
     }
 
     private static void CheckAsset(ScenarioNode node, string field, string asset, IReadOnlySet<string>? knownAssets)

@@ -99,6 +99,12 @@ public static class CellBuilder
             return new CellInputs(null, null, reason);
         }
 
+        // The scenario's own reserve changes must still be settable on the cell's reserves.
+        if (scenario.Mitigations.ChangesReserves && ReserveSchedule.Problem(scenario.Mitigations, markets) is { } clash)
+        {
+            return new CellInputs(null, null, $"mitigations.{clash.Field}: {clash.Message}");
+        }
+
         foreach (var (asset, supply, cap) in caps)
         {
             var decimals = snapshot.Token(asset).Decimals;
@@ -159,26 +165,7 @@ public static class CellBuilder
         return null;
     }
 
-    private static string? Collateral(string what, int ltv, int lt, int bonus)
-    {
-        if (ltv > lt)
-        {
-            return $"{what} ltv {ltv} > liquidationThreshold {lt}";
-        }
-
-        if (lt == 0)
-        {
-            return bonus == 0 ? null : $"{what} liquidationThreshold 0 needs liquidationBonus 0 (got {bonus})";
-        }
-
-        if (bonus <= 10_000)
-        {
-            return $"{what} liquidationBonus {bonus} must exceed 10000 (100%)";
-        }
-
-        var covered = PercentageMath.PercentMul(lt, bonus);
-        return covered > 10_000 ? $"{what} percentMul(liquidationThreshold {lt}; liquidationBonus {bonus}) = {covered} > 10000" : null;
-    }
+    private static string? Collateral(string what, int ltv, int lt, int bonus) => CollateralRules.Problem(what, ltv, lt, bonus);
 
     /// <summary>
     /// The driver's path with its end fall set to <paramref name="shockPercent"/>: every point's deviation from

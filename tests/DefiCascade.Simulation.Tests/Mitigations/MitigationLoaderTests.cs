@@ -56,7 +56,7 @@ public class MitigationLoaderTests
 
     [Theory]
     [InlineData("mitigations: { liquidationCap: 5 }", "mitigations.liquidationCap", "not a known field")]
-    [InlineData("mitigations: { dynamicThreshold: { volWindowBlocks: 30 } }", "mitigations.dynamicThreshold", "not a known field")]
+    [InlineData("mitigations: { dynamicThreshold: { volWindowBlocks: 30 } }", "mitigations.dynamicThreshold.windowBlocks", "is required")]
     [InlineData("mitigations: { twapOracle: { windowBlocks: 30 } }", "mitigations.twapOracle.asset", "is required")]
     [InlineData("mitigations: { twapOracle: { asset: PEPE, windowBlocks: 30 } }", "mitigations.twapOracle.asset", "not in the snapshot")]
     [InlineData("mitigations: { twapOracle: { asset: WETH } }", "mitigations.twapOracle.windowBlocks", "is required")]

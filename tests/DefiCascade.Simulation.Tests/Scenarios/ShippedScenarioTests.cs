@@ -25,10 +25,9 @@ public class ShippedScenarioTests
     public void Shipped_scenario_loads_on_the_default_market(string file)
     {
         var market = SnapshotJson.Parse(File.ReadAllText(Path.Combine(RepoRoot.Find(), "fixtures", "default-market.json")), "default-market.json");
-        var known = market.Tokens.Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal);
         var path = Path.Combine(Folder, file);
 
-        var scenario = ScenarioLoader.Parse(File.ReadAllText(path), path, known);
+        var scenario = ScenarioLoader.Parse(File.ReadAllText(path), path, market);
 
         Assert.Equal(Path.GetFileNameWithoutExtension(file), scenario.Name);
         Assert.False(string.IsNullOrWhiteSpace(scenario.Description));

@@ -51,6 +51,20 @@ public class CellTests
     }
 
     [Fact]
+    public void A_cell_on_which_the_scenarios_parameter_change_would_revert_is_flagged_not_run()
+    {
+        // The scenario raises WETH's threshold to 8500 from block 5. Both cells are valid for the snapshot's 8250
+        // (percentMul(8250, 11700) = 9653, (8250, 11800) = 9735), but from block 5 percentMul(8500, 11800) = 10030 > 10000;
+        // with bonus 11700 it is 9945.
+        var scenario = Scenario.Default with { Mitigations = new DefiCascade.Simulation.Scenarios.Mitigations(null, null) { ParameterChanges = [new ReserveParameterChange("WETH", null, 8500, null, 5)] } };
+        var grid = Grid("reserve:WETH:liquidationBonus=11700,11800");
+
+        Assert.Null(CellBuilder.Build(Market, scenario, grid, grid.Cell(0)).Invalid);
+        Assert.Equal("mitigations.parameterChanges[0]: WETH in Aave V3 test from block 5: percentMul(liquidationThreshold 8500; liquidationBonus 11800) = 10030 > 10000 (PoolConfigurator.configureReserveAsCollateral would revert)",
+            CellBuilder.Build(Market, scenario, grid, grid.Cell(1)).Invalid);
+    }
+
+    [Fact]
     public void The_bonus_at_the_percentMul_edge_is_valid_one_above_is_not()
     {
         // percentMul(8250, 12121) = (8250 * 12121 + 5000) / 10000 = 10000 (rounded half up); 12122 gives 10001.

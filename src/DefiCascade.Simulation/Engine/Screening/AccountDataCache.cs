@@ -21,7 +21,7 @@ internal sealed class AccountDataCache
     private static readonly UInt128 Wad = 1_000_000_000_000_000_000UL;
     private static readonly UInt128 Max128 = UInt128.MaxValue;
 
-    private readonly AaveV3Market _market;
+    private AaveV3Market _market;
     private readonly AaveAccount[] _accounts;
     private readonly ArrayPriceOracle _oracle;
     private readonly int _reserves;
@@ -111,6 +111,9 @@ internal sealed class AccountDataCache
             }
         }
     }
+
+    /// <summary>The market's configuration changed (a threshold set mid-run): call <see cref="AccountChanged"/> for every account it affects.</summary>
+    public void MarketChanged(AaveV3Market market) => _market = market;
 
     /// <summary>Call after an account's balances changed (a liquidation).</summary>
     public void AccountChanged(int i)
