@@ -3,7 +3,9 @@ using DefiCascade.Amm;
 using DefiCascade.Amm.V3;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
+using DefiCascade.Reports;
 using DefiCascade.Simulation.Engine;
+using DefiCascade.Simulation.Scenarios;
 using DefiCascade.Simulation.Synthetic;
 using DefiCascade.Simulation.Tests.Support;
 
@@ -28,8 +30,9 @@ public class StablePoolArbitrageTests
         var pool = state.Pools[0];
         state.External[state.AssetIndex("USDC")] = 88_000_000; // USDC to $0.88, USDT stays $1
         var reference = pool.Clone();
+        var arbitrageur = new Arbitrageur(state, GasUsd8);
 
-        var trades = new Arbitrageur(state, GasUsd8).Run();
+        var trades = arbitrageur.Run(block: 1);
 
         // The pool overprices USDC (token0): sell USDC until price = 0.88 / (1 - 0.0001) = 0.880088 USDT per USDC,
         // sqrt 0.93813006; floor(sqrt(0.88e8 * 1e6 * 1e6 * 2^192 / (1e8 * 1e6 * 999,900))) =
@@ -38,6 +41,9 @@ public class StablePoolArbitrageTests
         Assert.Equal(band, pool.SqrtPriceX96);
         // ... which is inside the fee band [sqrt(0.88 * 0.9999), sqrt(0.88 / 0.9999)]: no further trade pays.
         Assert.Equal(0, new Arbitrageur(state, gasCostUsd8: 0).Run());
+
+        // The book reaches past the band, so no pool is reported out of liquidity.
+        Assert.Empty(arbitrageur.PoolsOutOfLiquidity());
 
         // The same sale on an untouched copy of the pool, to read its amounts (computeSwapStep to the target):
         // USDC in = L * (1/0.93813006 - 1) = 1e13 * 0.06595028 = 659,502.80 (getAmount0Delta, rounded up)
@@ -66,7 +72,8 @@ public class StablePoolArbitrageTests
         var pool = state.Pools[0];
         state.External[state.AssetIndex("USDC")] = 88_000_000;
 
-        var trades = new Arbitrageur(state, GasUsd8).Run();
+        var arbitrageur = new Arbitrageur(state, GasUsd8);
+        var trades = arbitrageur.Run(block: 1);
 
         // The sale of USDC crosses tick -5 and then -142, where the liquidity is zero and no tick lies below:
         // the pool stops at the edge of its book, 0.98590 USDT per USDC, 11 points above the $0.88 outside.
@@ -76,7 +83,56 @@ public class StablePoolArbitrageTests
         // Drained: every range now holds only USDC; the USDT left is the rounding of the positions' amounts (wei).
         Assert.InRange(pool.Balance1, BigInteger.Zero, 10);
         // Nothing more can be sold toward the external price, so the next blocks make no trade.
-        Assert.Equal(0, new Arbitrageur(state, gasCostUsd8: 0).Run());
+        Assert.Equal(0, arbitrageur.Run(block: 2));
+        Assert.Equal(0, arbitrageur.Run(block: 3));
+
+        // The run says so: out of USDT (not "data exhausted": the book was read whole), at the edge in blocks 1 to 3,
+        // at tick -142's price; slot0's tick reads -143, as the contract leaves it after crossing -142 downward.
+        var drained = Assert.Single(arbitrageur.PoolsOutOfLiquidity());
+        Assert.Equal(("USDC", "USDT", "USDT", SwapStop.OutOfLiquidity), (drained.Token0, drained.Token1, drained.RanOutOf, drained.Stop));
+        Assert.Equal((1, 3, 3), (drained.FirstBlock, drained.LastBlock, drained.Blocks));
+        Assert.Equal((TickMath.GetSqrtRatioAtTick(-142), -143), (drained.EdgeSqrtPriceX96, drained.EdgeTick));
+    }
+
+    [Fact]
+    public void A_book_too_thin_to_pay_the_gas_is_left_where_it_is_and_not_reported_as_drained()
+    {
+        // One LP over [-5, 5] with L = 1e9: selling USDC to the edge moves L * (1 - 1.0001^-2.5) = 1e9 * 0.00025 = 250,000
+        // raw = $0.25 of USDT, for a few cents of profit against $30 of gas. Gas stops it, not the book.
+        var state = StableMarket(new BigInteger(1_000_000_000), [(-5, 5)]);
+        state.External[state.AssetIndex("USDC")] = 88_000_000;
+        var arbitrageur = new Arbitrageur(state, GasUsd8);
+
+        Assert.Equal(0, arbitrageur.Run(block: 1));
+        Assert.Equal(Q96, state.Pools[0].SqrtPriceX96);
+        Assert.Empty(arbitrageur.PoolsOutOfLiquidity());
+    }
+
+    [Fact]
+    public void A_run_whose_pool_ran_dry_lists_it_in_result_json_and_a_run_without_one_writes_no_such_key()
+    {
+        var depeg = ScenarioLoader.Parse(
+            """
+            name: usdc-depeg-small
+            durationBlocks: 10
+            driver: WETH
+            path: [ { block: 10, multiplier: 1.0 } ]
+            depegs:
+              USDC: { peg: USD, path: [ { block: 5, multiplier: 0.88 } ] }
+            maxSettleBlocks: 5
+            """, "test");
+        var state = StableMarket(new BigInteger(1_000_000_000_000_000), [(-5, 5)], (new BigInteger(1_000_000_000_000), -142, 113));
+
+        var result = new CascadeEngine(state.Snapshot, depeg, 1).Run();
+        var flat = new CascadeEngine(state.Snapshot, depeg with { Depegs = new Dictionary<string, DepegSpec>() }, 1).Run();
+
+        // USDC falls 2.4% a block from block 1: past 0.9859 (less the 1-bp band) in block 1 already, so the pool sits at the
+        // edge from block 1 to the last block the run simulated.
+        var drained = Assert.Single(result.PoolsOutOfLiquidity);
+        Assert.Equal((1, result.Status.BlocksSimulated), (drained.FirstBlock, drained.LastBlock));
+        Assert.Contains("\"poolsOutOfLiquidity\"", ResultJson.Serialize(result), StringComparison.Ordinal);
+        Assert.Empty(flat.PoolsOutOfLiquidity);
+        Assert.DoesNotContain("poolsOutOfLiquidity", ResultJson.Serialize(flat), StringComparison.Ordinal);
     }
 
     [Fact]
