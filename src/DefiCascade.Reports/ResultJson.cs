@@ -40,6 +40,7 @@ public static class ResultJson
 
             w.WriteEndArray();
             WritePrices(w, r.Prices);
+            WritePoolsOutOfLiquidity(w, r.PoolsOutOfLiquidity);
             w.WriteStartArray("unliquidatable");
             foreach (var u in r.Unliquidatable)
             {
@@ -166,6 +167,37 @@ public static class ResultJson
             w.WriteString("shortfallUsd", Usd.Exact(a.ShortfallUsd));
             w.WriteString("healthFactorWad", Raw(a.HealthFactor));
             w.WriteString("reason", Name(a.Reason));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    // Only a run where a pool's book ran out before the external price writes this array: other results keep their bytes.
+    private static void WritePoolsOutOfLiquidity(Utf8JsonWriter w, IReadOnlyList<PoolOutOfLiquidity> pools)
+    {
+        if (pools.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray("poolsOutOfLiquidity");
+        foreach (var p in pools)
+        {
+            w.WriteStartObject();
+            w.WriteString("pool", p.Pool.Hex);
+            w.WriteString("kind", p.Kind);
+            w.WriteNumber("fee", p.FeePips);
+            w.WriteString("token0", p.Token0);
+            w.WriteString("token1", p.Token1);
+            w.WriteString("ranOutOf", p.RanOutOf);
+            w.WriteString("stop", JsonNamingPolicy.KebabCaseLower.ConvertName(p.Stop.ToString()));
+            w.WriteNumber("firstBlock", p.FirstBlock);
+            w.WriteNumber("lastBlock", p.LastBlock);
+            w.WriteNumber("blocks", p.Blocks);
+            w.WriteString("edgeSqrtPriceX96", Raw(p.EdgeSqrtPriceX96));
+            w.WriteNumber("edgeTick", p.EdgeTick);
+            w.WriteNumber("edgePriceToken0InToken1", p.EdgePrice);
             w.WriteEndObject();
         }
 

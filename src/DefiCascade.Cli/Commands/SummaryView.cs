@@ -45,6 +45,20 @@ internal static class SummaryView
         }
 
         console.Write(prices);
+        if (r.PoolsOutOfLiquidity.Count > 0)
+        {
+            var drained = new Table().Title("Pools whose liquidity ran out before the external price (their price is the edge of their book, not the market)")
+                .AddColumns("Pool", "Fee", "Ran out of", "Edge price", "Blocks at the edge", "Why");
+            foreach (var p in r.PoolsOutOfLiquidity)
+            {
+                drained.AddRow($"{p.Token0}/{p.Token1} {p.Pool.Hex[..6]}…{p.Pool.Hex[^4..]}", $"{p.FeePips / 10_000.0:0.##}%", p.RanOutOf,
+                    $"{p.EdgePrice.ToString("G6", CultureInfo.InvariantCulture)} {p.Token1}/{p.Token0}",
+                    $"{p.Blocks:N0} (from block {p.FirstBlock:N0})",
+                    p.Stop == DefiCascade.Amm.SwapStop.DataExhausted ? "the snapshot did not read the book further" : "no liquidity beyond the edge");
+            }
+
+            console.Write(drained);
+        }
 
         var reserves = new Table().Title("Debt reserves").AddColumns("Reserve", "Borrowed at start", "Repaid by liquidators", "Bad debt", "% of borrows");
         foreach (var x in r.Reserves)

@@ -100,7 +100,7 @@ public sealed class CascadeEngine
             MoveExternalPrices(block);
             _twap?.Sample(_state);
             _arbitrageur.GasCostUsd8 = GasUsd(_scenario.Market.ArbitrageGas);
-            var trades = _arbitrageur.Run();
+            var trades = _arbitrageur.Run(block);
             var updates = UpdateOracles(timestamp);
             _bot.Paused = _breaker?.Observe(_state) ?? false;
             var activity = _bot.RunBlock(block);
@@ -132,7 +132,8 @@ public sealed class CascadeEngine
             outcome == "converged"
                 ? $"a block passed with no liquidation, arbitrage or oracle update after the {_scenario.DurationBlocks}-block path"
                 : $"stopped at the settle cap of {_scenario.MaxSettleBlocks} blocks after the path with activity still going: truncated, not converged");
-        var result = new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates);
+        var result = new ResultBuilder(_state, _scenario, _path, _bot, _seed).Build(status, records, low, arbitrageTrades, oracleUpdates)
+            with { PoolsOutOfLiquidity = _arbitrageur.PoolsOutOfLiquidity() };
         return _scenario.Mitigations.Any ? result with { Mitigation = MitigationReport(result, cancellation) } : result;
     }
 

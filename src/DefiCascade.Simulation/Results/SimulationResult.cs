@@ -17,6 +17,9 @@ public sealed record SimulationResult(
 {
     /// <summary>What the scenario's mitigations did; null when it has none.</summary>
     public MitigationReport? Mitigation { get; init; }
+
+    /// <summary>Pools whose book ran out before arbitrage reached the external price; empty when none did.</summary>
+    public IReadOnlyList<PoolOutOfLiquidity> PoolsOutOfLiquidity { get; init; } = [];
 }
 
 /// <summary>
