@@ -8,10 +8,11 @@ public class LayeringTests
     private static readonly string[] Layers =
     [
         "DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Lending", "DefiCascade.Amm",
-        "DefiCascade.Adapters", "DefiCascade.Simulation", "DefiCascade.Reports", "DefiCascade.Cli",
+        "DefiCascade.Adapters", "DefiCascade.Simulation", "DefiCascade.Reports", "DefiCascade.Replay", "DefiCascade.Cli",
     ];
 
-    // Amm and Lending know nothing of each other or of the chain; Adapters know nothing of the simulation.
+    // Amm and Lending know nothing of each other or of the chain; Adapters know nothing of the simulation; Replay is the
+    // one place where the chain adapters and the simulation meet (below the CLI, above both).
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["DefiCascade.Core"] = [],
@@ -21,6 +22,7 @@ public class LayeringTests
         ["DefiCascade.Adapters"] = ["DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Amm", "DefiCascade.Lending"],
         ["DefiCascade.Simulation"] = ["DefiCascade.Core", "DefiCascade.Amm", "DefiCascade.Lending"],
         ["DefiCascade.Reports"] = ["DefiCascade.Core", "DefiCascade.Amm", "DefiCascade.Lending", "DefiCascade.Simulation"],
+        ["DefiCascade.Replay"] = ["DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Amm", "DefiCascade.Lending", "DefiCascade.Adapters", "DefiCascade.Simulation"],
         ["DefiCascade.Cli"] = Layers,
     };
 
