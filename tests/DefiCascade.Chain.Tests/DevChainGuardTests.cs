@@ -24,7 +24,7 @@ public sealed class DevChainGuardTests
     [Fact]
     public async Task Anvil_with_chain_id_1_is_still_a_dev_chain_because_anvil_nodeInfo_answers()
     {
-        await using var node = await AnvilNode.StartAsync(["--chain-id", "1"]);
+        await using var node = await AnvilNode.StartWithChainIdAsync(1);
         var verdict = await DevChainGuard.CheckAsync(node.Eth.Rpc, allowAnyChain: false);
         Assert.Equal(new DevChainVerdict(1, true, null, true), verdict);
     }
