@@ -49,7 +49,17 @@ public sealed class AnvilNode : IAsyncDisposable
     public EthClient Eth { get; }
 
     /// <summary>Starts anvil; extra arguments go to its command line (e.g. "--code-size-limit", "100000").</summary>
-    public static async Task<AnvilNode> StartAsync(IReadOnlyList<string>? extraArgs = null, CancellationToken ct = default)
+    public static Task<AnvilNode> StartAsync(IReadOnlyList<string>? extraArgs = null, CancellationToken ct = default) =>
+        StartCoreAsync(EthClient.AnvilChainId, extraArgs ?? [], ct);
+
+    /// <summary>
+    /// Starts anvil with `--chain-id <paramref name="chainId"/>` (e.g. 1, as an `anvil --fork-url` of mainnet reports). Its
+    /// <see cref="Eth"/> still refuses eth_sendTransaction off 31337 unless the caller builds its own client.
+    /// </summary>
+    public static Task<AnvilNode> StartWithChainIdAsync(ulong chainId, IReadOnlyList<string>? extraArgs = null, CancellationToken ct = default) =>
+        StartCoreAsync(chainId, ["--chain-id", chainId.ToString(CultureInfo.InvariantCulture), .. extraArgs ?? []], ct);
+
+    private static async Task<AnvilNode> StartCoreAsync(ulong expectedChainId, IReadOnlyList<string> extraArgs, CancellationToken ct)
     {
         var anvil = ChainPaths.Anvil;
         Exception? last = null;
@@ -60,14 +70,14 @@ public sealed class AnvilNode : IAsyncDisposable
             var port = FreePort();
             var output = new ConcurrentQueue<string>();
             var home = Directory.CreateTempSubdirectory("defi-cascade-anvil-").FullName;
-            var process = Launch(anvil, port, home, extraArgs ?? [], output);
+            var process = Launch(anvil, port, home, extraArgs, output);
             Live[process.Id] = (process, home);
             var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
             var transport = new HttpRpcTransport(url, TimeSpan.FromSeconds(60));
             var node = new AnvilNode(process, home, url, transport, output);
             try
             {
-                await node.WaitUntilReadyAsync(ct).ConfigureAwait(false);
+                await node.WaitUntilReadyAsync(expectedChainId, ct).ConfigureAwait(false);
                 return node;
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
@@ -158,7 +168,7 @@ public sealed class AnvilNode : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(CancellationToken ct)
+    private async Task WaitUntilReadyAsync(ulong expectedChainId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
@@ -171,9 +181,9 @@ public sealed class AnvilNode : IAsyncDisposable
             try
             {
                 var chainId = await Eth.GetChainIdAsync(ct).ConfigureAwait(false);
-                if (chainId != EthClient.AnvilChainId)
+                if (chainId != expectedChainId)
                 {
-                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not anvil's {EthClient.AnvilChainId}");
+                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not {expectedChainId}");
                 }
 
                 return;
