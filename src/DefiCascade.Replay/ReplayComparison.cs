@@ -23,6 +23,9 @@ public sealed record ActionDisagreement(int Block, int Index, string Kind, strin
 /// </summary>
 public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnlyList<ActionDisagreement> Disagreements, int LiquidationsIdentical, int SwapsIdentical, int PoolPricesCompared, int PoolPricesIdentical)
 {
+    /// <summary>The model's liquidations per "collateral/debt" pair, e.g. "WETH/USDC".</summary>
+    public IReadOnlyDictionary<string, int> LiquidationsByPair { get; init; } = new Dictionary<string, int>();
+
     public double MaxDivergencePercent => Metrics.Count == 0 ? 0 : Metrics.Max(m => m.DivergencePercent);
 
     public ActionDisagreement? First => Disagreements.Count == 0 ? null : Disagreements[0];
@@ -45,6 +48,7 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
         BigInteger debtM = 0, debtC = 0, seizedM = 0, seizedC = 0, feeM = 0, feeC = 0;
         var disagreements = new List<ActionDisagreement>();
         var (poolsCompared, poolsSame) = (0, 0);
+        var pairs = new SortedDictionary<string, int>(StringComparer.Ordinal);
         for (var b = 0; b < model.Count; b++)
         {
             var outcomes = chain[b].Outcomes;
@@ -58,6 +62,7 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
                         break;
                     case LiquidationAction l:
                         liqModel++;
+                        pairs[$"{l.CollateralAsset}/{l.DebtAsset}"] = pairs.GetValueOrDefault($"{l.CollateralAsset}/{l.DebtAsset}") + 1;
                         debtM += Usd(l.DebtAsset, l.DebtRepaid);
                         seizedM += Usd(l.CollateralAsset, l.CollateralToLiquidator + l.ProtocolFee);
                         feeM += Usd(l.CollateralAsset, l.ProtocolFee);
@@ -134,7 +139,7 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
             new("accounts below HF 1 at the end", "count", modelEnd.Below, chainEnd.BelowHfOne),
             new("pool prices equal after each block", "count", poolsCompared, poolsSame),
         };
-        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame);
+        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame) { LiquidationsByPair = pairs };
     }
 
     private static BigInteger To8(BigInteger answer, int decimals) =>

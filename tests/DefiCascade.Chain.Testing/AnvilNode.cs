@@ -67,7 +67,7 @@ public sealed class AnvilNode : IAsyncDisposable
             var node = new AnvilNode(process, home, url, transport, output);
             try
             {
-                await node.WaitUntilReadyAsync(ct).ConfigureAwait(false);
+                await node.WaitUntilReadyAsync(ExpectedChainId(extraArgs ?? []), ct).ConfigureAwait(false);
                 return node;
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
@@ -158,7 +158,14 @@ public sealed class AnvilNode : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(CancellationToken ct)
+    /// <summary>Anvil's 31337, or the id given with "--chain-id N" (a node posing as another chain, for refusal tests).</summary>
+    private static ulong ExpectedChainId(IReadOnlyList<string> args)
+    {
+        var at = args.ToList().IndexOf("--chain-id");
+        return at >= 0 && at + 1 < args.Count ? ulong.Parse(args[at + 1], CultureInfo.InvariantCulture) : EthClient.AnvilChainId;
+    }
+
+    private async Task WaitUntilReadyAsync(ulong expectedChainId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
@@ -171,9 +178,9 @@ public sealed class AnvilNode : IAsyncDisposable
             try
             {
                 var chainId = await Eth.GetChainIdAsync(ct).ConfigureAwait(false);
-                if (chainId != EthClient.AnvilChainId)
+                if (chainId != expectedChainId)
                 {
-                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not anvil's {EthClient.AnvilChainId}");
+                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not the expected {expectedChainId}");
                 }
 
                 return;

@@ -47,6 +47,7 @@ internal static class ReplayView
             ["maxDivergencePercent"] = maxDivergence,
             ["exceeded"] = maxDivergence is { } max && c.MaxDivergencePercent > max,
             ["liquidationsIdenticalToTheWei"] = c.LiquidationsIdentical,
+            ["liquidationsByPair"] = new JsonObject(c.LiquidationsByPair.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["swapsIdenticalToTheWei"] = c.SwapsIdentical,
             ["poolPricesCompared"] = c.PoolPricesCompared,
             ["poolPricesIdentical"] = c.PoolPricesIdentical,
