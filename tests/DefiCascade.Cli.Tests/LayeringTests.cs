@@ -8,7 +8,7 @@ public class LayeringTests
     private static readonly string[] Layers =
     [
         "DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Lending", "DefiCascade.Amm",
-        "DefiCascade.Adapters", "DefiCascade.Simulation", "DefiCascade.Reports", "DefiCascade.Cli",
+        "DefiCascade.Adapters", "DefiCascade.Simulation", "DefiCascade.Reports", "DefiCascade.Replay", "DefiCascade.Cli",
     ];
 
     // Amm and Lending know nothing of each other or of the chain; Adapters know nothing of the simulation.
@@ -21,6 +21,8 @@ public class LayeringTests
         ["DefiCascade.Adapters"] = ["DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Amm", "DefiCascade.Lending"],
         ["DefiCascade.Simulation"] = ["DefiCascade.Core", "DefiCascade.Amm", "DefiCascade.Lending"],
         ["DefiCascade.Reports"] = ["DefiCascade.Core", "DefiCascade.Amm", "DefiCascade.Lending", "DefiCascade.Simulation"],
+        // the chain replay acts the engine's decisions out on a node: above both the readers and the simulation.
+        ["DefiCascade.Replay"] = ["DefiCascade.Core", "DefiCascade.Ethereum", "DefiCascade.Amm", "DefiCascade.Lending", "DefiCascade.Adapters", "DefiCascade.Simulation"],
         ["DefiCascade.Cli"] = Layers,
     };
 
