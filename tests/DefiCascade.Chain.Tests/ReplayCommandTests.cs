@@ -87,6 +87,14 @@ public sealed class ReplayCommandTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(node.Url.Port.ToString(CultureInfo.InvariantCulture) + "/", stdout, StringComparison.Ordinal);
         var times = root.GetProperty("times");
         output.WriteLine($"model {times.GetProperty("modelSeconds").GetDouble()} s, chain {times.GetProperty("chainSeconds").GetDouble()} s, ratio {times.GetProperty("modelOverChain").GetDouble()}");
+
+        // the table form, once more on the same node from where the crash left it (a second replay starts from any block).
+        var (tableExit, table, tableErr) = Run([.. args.Where(a => a is not ("--json")).TakeWhile(a => a != "--snapshot-out")]);
+        output.WriteLine(table);
+        Assert.True(tableExit == 0, $"exit {tableExit}: {tableErr}{table}");
+        Assert.Contains("Liquidations identical to the wei", table, StringComparison.Ordinal);
+        Assert.Contains("Time: model", table, StringComparison.Ordinal);
+        Assert.Contains("dev-chain check: anvil node, chain id 31337: passed", tableErr, StringComparison.Ordinal);
     }
 
     public void Dispose()
