@@ -1,4 +1,6 @@
 using System.Numerics;
+using DefiCascade.Amm.V3;
+using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Simulation.Engine;
 
@@ -17,6 +19,9 @@ public sealed record MetricRow(string Metric, string Unit, BigInteger Model, Big
 /// <summary>An action whose chain outcome differs from the model's: where (block, position in the block), whom, and both sides' amounts.</summary>
 public sealed record ActionDisagreement(int Block, int Index, string Kind, string? User, string Action, string Model, string Chain);
 
+/// <summary>A pool whose slot0 price after a block differs from the model's, with both ticks (clamped to the valid range).</summary>
+public sealed record PoolPriceDisagreement(int Block, Address Pool, BigInteger ModelSqrtPriceX96, BigInteger ChainSqrtPriceX96, int ModelTick, int ChainTick);
+
 /// <summary>
 /// The model's actions set against what the chain did with them: the per-metric table, and every action that differs
 /// (the first one is where the two histories part).
@@ -25,6 +30,9 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
 {
     /// <summary>The model's liquidations per "collateral/debt" pair, e.g. "WETH/USDC".</summary>
     public IReadOnlyDictionary<string, int> LiquidationsByPair { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Every (block, pool) whose price after the block differs, in block and pool order.</summary>
+    public IReadOnlyList<PoolPriceDisagreement> PoolPriceDisagreements { get; init; } = [];
 
     public double MaxDivergencePercent => Metrics.Count == 0 ? 0 : Metrics.Max(m => m.DivergencePercent);
 
@@ -49,6 +57,7 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
         var disagreements = new List<ActionDisagreement>();
         var (poolsCompared, poolsSame) = (0, 0);
         var pairs = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var poolDisagreements = new List<PoolPriceDisagreement>();
         for (var b = 0; b < model.Count; b++)
         {
             var outcomes = chain[b].Outcomes;
@@ -123,7 +132,16 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
             for (var p = 0; p < model[b].PoolSqrtPricesX96.Count; p++)
             {
                 poolsCompared++;
-                poolsSame += model[b].PoolSqrtPricesX96[p] == chain[b].PoolSqrtPricesX96[p] ? 1 : 0;
+                var (m, c) = (model[b].PoolSqrtPricesX96[p], chain[b].PoolSqrtPricesX96[p]);
+                if (m == c)
+                {
+                    poolsSame++;
+                }
+                else
+                {
+                    poolDisagreements.Add(new PoolPriceDisagreement(
+                        model[b].Block, snapshot.Pools[p].Address, m, c, TickMath.GetTickAtSqrtRatioClamped(m), TickMath.GetTickAtSqrtRatioClamped(c)));
+                }
             }
         }
 
@@ -139,7 +157,7 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
             new("accounts below HF 1 at the end", "count", modelEnd.Below, chainEnd.BelowHfOne),
             new("pool prices equal after each block", "count", poolsCompared, poolsSame),
         };
-        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame) { LiquidationsByPair = pairs };
+        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame) { LiquidationsByPair = pairs, PoolPriceDisagreements = poolDisagreements };
     }
 
     private static BigInteger To8(BigInteger answer, int decimals) =>

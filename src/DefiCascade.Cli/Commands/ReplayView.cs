@@ -51,6 +51,15 @@ internal static class ReplayView
             ["swapsIdenticalToTheWei"] = c.SwapsIdentical,
             ["poolPricesCompared"] = c.PoolPricesCompared,
             ["poolPricesIdentical"] = c.PoolPricesIdentical,
+            ["poolPriceDisagreements"] = new JsonArray(c.PoolPriceDisagreements.Take(ListedDisagreements).Select(d => (JsonNode)new JsonObject
+            {
+                ["block"] = d.Block,
+                ["pool"] = d.Pool.Hex,
+                ["modelSqrtPriceX96"] = Text(d.ModelSqrtPriceX96),
+                ["chainSqrtPriceX96"] = Text(d.ChainSqrtPriceX96),
+                ["modelTick"] = d.ModelTick,
+                ["chainTick"] = d.ChainTick,
+            }).ToArray()),
             ["firstDisagreement"] = first is null ? null : Disagreement(first),
             ["disagreements"] = new JsonArray(c.Disagreements.Take(ListedDisagreements).Select(d => (JsonNode)Disagreement(d)).ToArray()),
             ["disagreementsTotal"] = c.Disagreements.Count,
@@ -88,6 +97,11 @@ internal static class ReplayView
         console.WriteLine(c.First is { } f
             ? $"First disagreement: block {f.Block}, action {f.Index} ({f.Kind}{(f.User is null ? string.Empty : ", user " + f.User)}): model {f.Model}; chain {f.Chain}"
             : "No disagreement: every action did on chain what the model said, to the wei.");
+        if (c.PoolPriceDisagreements.Count > 0)
+        {
+            var p = c.PoolPriceDisagreements[0];
+            console.WriteLine($"First pool price disagreement: block {p.Block}, pool {p.Pool.Hex}: model tick {p.ModelTick} (sqrtPriceX96 {p.ModelSqrtPriceX96}), chain tick {p.ChainTick} (sqrtPriceX96 {p.ChainSqrtPriceX96}); {c.PoolPriceDisagreements.Count} (block, pool) pairs differ");
+        }
         console.WriteLine($"Divergence: {c.MaxDivergencePercent.ToString("0.####", CultureInfo.InvariantCulture)}% (largest over the metrics)"
             + (maxDivergence is { } max ? $"; --max-divergence {max.ToString(CultureInfo.InvariantCulture)}%: {(c.MaxDivergencePercent > max ? "EXCEEDED" : "within")}" : string.Empty));
         console.WriteLine($"Time: model {o.ModelTime.TotalSeconds:0.000} s, chain {o.ChainTime.TotalSeconds:0.000} s, ratio model/chain {o.TimeRatio:0.0000} (snapshot read {o.SnapshotTime.TotalSeconds:0.0} s)");
