@@ -96,7 +96,7 @@ internal static class ReplayView
         console.WriteLine($"Liquidations identical to the wei: {c.LiquidationsIdentical}; swaps identical to the wei: {c.SwapsIdentical}; pool prices equal after each block: {c.PoolPricesIdentical} of {c.PoolPricesCompared}");
         console.WriteLine(c.First is { } f
             ? $"First disagreement: block {f.Block}, action {f.Index} ({f.Kind}{(f.User is null ? string.Empty : ", user " + f.User)}): model {f.Model}; chain {f.Chain}"
-            : "No disagreement: every action did on chain what the model said, to the wei.");
+            : "No action disagreement: every liquidation and swap did on chain what the model said, to the wei.");
         if (c.PoolPriceDisagreements.Count > 0)
         {
             var p = c.PoolPriceDisagreements[0];
