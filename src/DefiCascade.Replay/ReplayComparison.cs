@@ -2,6 +2,7 @@ using System.Numerics;
 using DefiCascade.Amm.V3;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
+using DefiCascade.Lending.AaveV3;
 using DefiCascade.Simulation.Engine;
 
 namespace DefiCascade.Replay;
@@ -31,6 +32,9 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
     /// <summary>The model's liquidations per "collateral/debt" pair, e.g. "WETH/USDC".</summary>
     public IReadOnlyDictionary<string, int> LiquidationsByPair { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Every user whose account data after the last block differs, in snapshot order.</summary>
+    public IReadOnlyList<AccountDisagreement> AccountDisagreements { get; init; } = [];
+
     /// <summary>Every (block, pool) whose price after the block differs, in block and pool order.</summary>
     public IReadOnlyList<PoolPriceDisagreement> PoolPriceDisagreements { get; init; } = [];
 
@@ -40,8 +44,10 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
 
     /// <summary>The end state read back from the chain: bad debt and accounts below HF 1 (see <see cref="ChainEndState"/>).</summary>
     public static ReplayComparison Build(
-        MarketSnapshot snapshot, IReadOnlyList<RecordedBlock> model, IReadOnlyList<ChainBlock> chain, (BigInteger BadDebtUsd, int Below) modelEnd, ChainEndState chainEnd)
+        MarketSnapshot snapshot, IReadOnlyList<RecordedBlock> model, IReadOnlyList<ChainBlock> chain, (BigInteger BadDebtUsd, int Below) modelEnd, ChainEndState chainEnd,
+        IReadOnlyList<UserAccountData> modelAccounts)
     {
+        ArgumentNullException.ThrowIfNull(modelAccounts);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(chain);
@@ -145,6 +151,16 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
             }
         }
 
+        var users = snapshot.AaveV3Markets[0].Positions;
+        var accountDisagreements = new List<AccountDisagreement>();
+        for (var u = 0; u < Math.Min(modelAccounts.Count, chainEnd.Accounts.Count); u++)
+        {
+            if (modelAccounts[u] != chainEnd.Accounts[u])
+            {
+                accountDisagreements.Add(new AccountDisagreement(users[u].User, modelAccounts[u], chainEnd.Accounts[u]));
+            }
+        }
+
         var metrics = new List<MetricRow>
         {
             new("liquidations", "count", liqModel, liqChain),
@@ -156,8 +172,9 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
             new("bad debt at the end", "usd", modelEnd.BadDebtUsd, chainEnd.BadDebtUsd),
             new("accounts below HF 1 at the end", "count", modelEnd.Below, chainEnd.BelowHfOne),
             new("pool prices equal after each block", "count", poolsCompared, poolsSame),
+            new("accounts identical at the end (getUserAccountData)", "count", modelAccounts.Count, modelAccounts.Count - accountDisagreements.Count),
         };
-        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame) { LiquidationsByPair = pairs, PoolPriceDisagreements = poolDisagreements };
+        return new ReplayComparison(metrics, disagreements, sameLiq, sameSwap, poolsCompared, poolsSame) { LiquidationsByPair = pairs, PoolPriceDisagreements = poolDisagreements, AccountDisagreements = accountDisagreements };
     }
 
     private static BigInteger To8(BigInteger answer, int decimals) =>
@@ -168,4 +185,11 @@ public sealed record ReplayComparison(IReadOnlyList<MetricRow> Metrics, IReadOnl
 /// Read back from the chain after the last block: every snapshot user's Pool.getUserAccountData; bad debt is the sum of
 /// totalDebtBase − totalCollateralBase over accounts where debt exceeds collateral, as the engine computes it.
 /// </summary>
-public sealed record ChainEndState(ulong Block, int Users, BigInteger BadDebtUsd, int BelowHfOne);
+public sealed record ChainEndState(ulong Block, int Users, BigInteger BadDebtUsd, int BelowHfOne)
+{
+    /// <summary>Each snapshot user's getUserAccountData after the last block, in snapshot position order.</summary>
+    public IReadOnlyList<UserAccountData> Accounts { get; init; } = [];
+}
+
+/// <summary>A user whose account data after the last block differs between model and chain (all six getUserAccountData fields).</summary>
+public sealed record AccountDisagreement(Address User, UserAccountData Model, UserAccountData Chain);

@@ -9,6 +9,7 @@ using DefiCascade.Ethereum.Calls;
 using DefiCascade.Ethereum.Client;
 using DefiCascade.Ethereum.Logs;
 using DefiCascade.Ethereum.Rpc;
+using DefiCascade.Lending.AaveV3;
 using DefiCascade.Simulation.Engine;
 using DefiCascade.Simulation.Results;
 using DefiCascade.Simulation.Scenarios;
@@ -118,7 +119,9 @@ public sealed class ReplayRunner(EthClient eth, IOracleDriver oracle, IFunding f
         progress?.Report("reading the end state");
         var end = await EndStateAsync(aavePool, snapshot, chain.Count > 0 ? chain[^1].ChainBlockNumber : start, ct).ConfigureAwait(false);
         var last = result.Blocks.Count > 0 ? result.Blocks[^1] : null;
-        var comparison = ReplayComparison.Build(snapshot, recorder.Blocks, chain, (last?.BadDebtUsd ?? BigInteger.Zero, last?.AccountsBelowHfOne ?? 0), end);
+        var book = engine.State.Books[0];
+        var modelAccounts = Enumerable.Range(0, book.Accounts.Length).Select(book.AccountData).ToArray();
+        var comparison = ReplayComparison.Build(snapshot, recorder.Blocks, chain, (last?.BadDebtUsd ?? BigInteger.Zero, last?.AccountsBelowHfOne ?? 0), end, modelAccounts);
         var disclosures = _disclosures.Concat(oracle.Disclosures).Concat(funding.Disclosures).ToList();
         disclosures.Add($"blocks: {chain.Count} blocks mined with automine off (evm_setAutomine), each at the engine's timestamp (evm_setNextBlockTimestamp, {scenario.BlockSeconds} s apart), transactions sent from the bot with explicit nonces in the engine's order");
         return new ReplayOutcome(snapshot, result, recorder.Blocks, chain, end, comparison, snapshotTime, modelTime, executor.Elapsed, executor.Transactions, disclosures);
@@ -243,6 +246,7 @@ public sealed class ReplayRunner(EthClient eth, IOracleDriver oracle, IFunding f
         var users = snapshot.AaveV3Markets[0].Positions.Select(p => p.User).ToArray();
         var badDebt = BigInteger.Zero;
         var below = 0;
+        var accounts = new List<UserAccountData>(users.Length);
         const int Chunk = 250;
         for (var startIndex = 0; startIndex < users.Length; startIndex += Chunk)
         {
@@ -256,12 +260,13 @@ public sealed class ReplayRunner(EthClient eth, IOracleDriver oracle, IFunding f
             {
                 var data = Hex.Decode(answer.GetString()!);
                 var (collateral, debt, hf) = (ChainCalls.Word(data, 0), ChainCalls.Word(data, 1), ChainCalls.Word(data, 5));
+                accounts.Add(new UserAccountData(collateral, debt, ChainCalls.Word(data, 2), ChainCalls.Word(data, 3), ChainCalls.Word(data, 4), hf));
                 badDebt += debt > collateral ? debt - collateral : BigInteger.Zero;
                 below += debt.Sign > 0 && hf < WadRayMath.Wad ? 1 : 0;
             }
         }
 
-        return new ChainEndState(block, users.Length, badDebt, below);
+        return new ChainEndState(block, users.Length, badDebt, below) { Accounts = accounts };
     }
 
     private static Address[] DecodeAddressArray(byte[] data)

@@ -68,6 +68,7 @@ public sealed class ReplayCommandTests(ITestOutputHelper output) : IDisposable
         Assert.True(model.GetProperty("arbitrageSwaps").GetInt32() > 0 && model.GetProperty("saleSwaps").GetInt32() > 0);
         Assert.Equal(swaps, root.GetProperty("swapsIdenticalToTheWei").GetInt32());
         Assert.Equal(root.GetProperty("poolPricesCompared").GetInt32(), root.GetProperty("poolPricesIdentical").GetInt32());
+        Assert.Equal(root.GetProperty("users").GetInt32(), root.GetProperty("accountsIdenticalAtTheEnd").GetInt32());
 
         // several collateral and several debt reserves among the liquidations.
         var pairs = root.GetProperty("liquidationsByPair").EnumerateObject().Select(p => p.Name.Split('/')).ToArray();

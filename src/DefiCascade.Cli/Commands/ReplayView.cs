@@ -60,6 +60,13 @@ internal static class ReplayView
                 ["modelTick"] = d.ModelTick,
                 ["chainTick"] = d.ChainTick,
             }).ToArray()),
+            ["accountsIdenticalAtTheEnd"] = o.End.Users - c.AccountDisagreements.Count,
+            ["accountDisagreements"] = new JsonArray(c.AccountDisagreements.Take(ListedDisagreements).Select(d => (JsonNode)new JsonObject
+            {
+                ["user"] = d.User.Hex,
+                ["model"] = d.Model.ToString(),
+                ["chain"] = d.Chain.ToString(),
+            }).ToArray()),
             ["firstDisagreement"] = first is null ? null : Disagreement(first),
             ["disagreements"] = new JsonArray(c.Disagreements.Take(ListedDisagreements).Select(d => (JsonNode)Disagreement(d)).ToArray()),
             ["disagreementsTotal"] = c.Disagreements.Count,
@@ -97,6 +104,9 @@ internal static class ReplayView
         console.WriteLine(c.First is { } f
             ? $"First disagreement: block {f.Block}, action {f.Index} ({f.Kind}{(f.User is null ? string.Empty : ", user " + f.User)}): model {f.Model}; chain {f.Chain}"
             : "No action disagreement: every liquidation and swap did on chain what the model said, to the wei.");
+        console.WriteLine(c.AccountDisagreements.Count == 0
+            ? $"Every account's getUserAccountData after the last block equals the model's ({o.End.Users} accounts)."
+            : $"{c.AccountDisagreements.Count} of {o.End.Users} accounts differ after the last block; first {c.AccountDisagreements[0].User.Hex}: model {c.AccountDisagreements[0].Model}, chain {c.AccountDisagreements[0].Chain}");
         if (c.PoolPriceDisagreements.Count > 0)
         {
             var p = c.PoolPriceDisagreements[0];
