@@ -24,6 +24,7 @@ public static class CliApp
             ReportCommand.Create(io),
             SweepCommand.Create(io),
             MergeCommand.Create(io),
+            ReplayCommand.Create(io),
         };
 
         var parsed = root.Parse(args);

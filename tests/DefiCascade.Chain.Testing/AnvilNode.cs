@@ -50,7 +50,7 @@ public sealed class AnvilNode : IAsyncDisposable
 
     /// <summary>Starts anvil; extra arguments go to its command line (e.g. "--code-size-limit", "100000").</summary>
     public static Task<AnvilNode> StartAsync(IReadOnlyList<string>? extraArgs = null, CancellationToken ct = default) =>
-        StartCoreAsync(EthClient.AnvilChainId, extraArgs ?? [], ct);
+        StartCoreAsync(ExpectedChainId(extraArgs ?? []), extraArgs ?? [], ct);
 
     /// <summary>
     /// Starts anvil with `--chain-id <paramref name="chainId"/>` (e.g. 1, as an `anvil --fork-url` of mainnet reports). Its
@@ -168,6 +168,13 @@ public sealed class AnvilNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Anvil's 31337, or the id given with "--chain-id N" (a node posing as another chain, for refusal tests).</summary>
+    private static ulong ExpectedChainId(IReadOnlyList<string> args)
+    {
+        var at = args.ToList().IndexOf("--chain-id");
+        return at >= 0 && at + 1 < args.Count ? ulong.Parse(args[at + 1], CultureInfo.InvariantCulture) : EthClient.AnvilChainId;
+    }
+
     private async Task WaitUntilReadyAsync(ulong expectedChainId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
@@ -183,7 +190,7 @@ public sealed class AnvilNode : IAsyncDisposable
                 var chainId = await Eth.GetChainIdAsync(ct).ConfigureAwait(false);
                 if (chainId != expectedChainId)
                 {
-                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not {expectedChainId}");
+                    throw new InvalidOperationException($"the node on {Url} reports chain id {chainId}, not the expected {expectedChainId}");
                 }
 
                 return;

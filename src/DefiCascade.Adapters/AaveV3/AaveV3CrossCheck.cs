@@ -15,8 +15,9 @@ public sealed class AaveV3CrossCheckException : Exception
 /// <summary>
 /// The snapshot checked against the pool itself: for every position, the Lending model (AaveV3Market.FromSnapshot,
 /// AaveAccount.FromSnapshot, AaveV3Accounting) must give exactly the account data getUserAccountData gave at the block.
-/// It can be exact: the snapshot stores underlying amounts (scaled.rayMul(index), what the contract sums), the model
-/// rebuilds the market with indexes of 1e27, where rayDiv and rayMul by one ray are the identity, and stable debt
+/// It can be exact: the snapshot stores underlying amounts (scaled.rayMul(index), what the contract sums) and the reserves'
+/// indexes; the model scales with rayDiv and prices with rayMul, which for an index of at least one ray gives back the
+/// same underlying amount (without the indexes, 1e27, where both are the identity), and stable debt
 /// folded into the snapshot's debt is summed with variable debt before pricing, as GenericLogic does.
 /// </summary>
 public static class AaveV3CrossCheck

@@ -86,7 +86,11 @@ public static class AaveV3SnapshotBuilder
             r.Configuration.Paused,
             r.Configuration.SupplyCap,
             r.Configuration.BorrowCap,
-            rpc)).ToArray();
+            rpc)
+        {
+            LiquidityIndex = r.NormalizedIncome,
+            VariableBorrowIndex = r.NormalizedVariableDebt,
+        }).ToArray();
         var eModes = market.EModes.Concat(positions.ExtraEModes).DistinctBy(e => e.Id).OrderBy(e => e.Id).Select(e => new EModeCategorySnapshot(
             e.Id,
             e.Label,

@@ -89,7 +89,19 @@ public sealed record AaveReserveSnapshot(
     bool Paused,
     BigInteger SupplyCap,
     BigInteger BorrowCap,
-    string Source);
+    string Source)
+{
+    /// <summary>
+    /// Optional (absent in the file = null): the reserve's liquidity index at the block (ray,
+    /// Pool.getReserveNormalizedIncome). The model turns the snapshot's underlying balances into the scaled balances the
+    /// aTokens hold with it; absent, 1e27 (scaled = underlying). Not a constructor parameter, so older snapshots load,
+    /// compare and write exactly as before.
+    /// </summary>
+    public BigInteger? LiquidityIndex { get; init; }
+
+    /// <summary>Optional, as <see cref="LiquidityIndex"/>: the variable borrow index (ray, getReserveNormalizedVariableDebt).</summary>
+    public BigInteger? VariableBorrowIndex { get; init; }
+}
 
 public sealed record EModeCategorySnapshot(
     int Id,

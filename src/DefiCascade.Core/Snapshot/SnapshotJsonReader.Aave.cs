@@ -58,7 +58,7 @@ internal sealed partial class SnapshotJsonReader
         {
             node.AllowOnly(
                 "asset", "ltvBps", "liquidationThresholdBps", "liquidationBonusBps", "liquidationProtocolFeeBps", "reserveFactorBps",
-                "eModeCategory", "usageAsCollateralEnabled", "borrowingEnabled", "active", "frozen", "paused", "supplyCap", "borrowCap", "source");
+                "eModeCategory", "usageAsCollateralEnabled", "borrowingEnabled", "active", "frozen", "paused", "supplyCap", "borrowCap", "liquidityIndex", "variableBorrowIndex", "source");
             var assetNode = node.Child("asset");
             var asset = Asset(assetNode);
             if (result.Any(r => r.Asset == asset))
@@ -100,10 +100,26 @@ internal sealed partial class SnapshotJsonReader
                 node.Child("paused").Bool(),
                 node.Child("supplyCap").Unsigned(),
                 node.Child("borrowCap").Unsigned(),
-                ReadSource(node)));
+                ReadSource(node))
+            {
+                LiquidityIndex = ReadIndex(node, "liquidityIndex"),
+                VariableBorrowIndex = ReadIndex(node, "variableBorrowIndex"),
+            });
         }
 
         return result;
+    }
+
+    /// <summary>An optional index (ray string); Aave indexes start at 1e27 and only grow, so a smaller one is a data error.</summary>
+    private static BigInteger? ReadIndex(JsonNodeReader node, string name)
+    {
+        if (node.Optional(name) is not { } indexNode)
+        {
+            return null;
+        }
+
+        var index = indexNode.Unsigned();
+        return index < WadRayMath.Ray ? throw indexNode.Error($"{index} is below 1e27 (an Aave index starts at one ray and only grows)") : index;
     }
 
     /// <summary>

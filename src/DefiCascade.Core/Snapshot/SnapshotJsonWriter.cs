@@ -137,7 +137,10 @@ internal sealed class SnapshotJsonWriter
         + $"\"reserveFactorBps\": {Num(r.ReserveFactorBps)}, \"eModeCategory\": {Num(r.EModeCategory)}, "
         + $"\"usageAsCollateralEnabled\": {Bool(r.UsageAsCollateralEnabled)}, \"borrowingEnabled\": {Bool(r.BorrowingEnabled)}, "
         + $"\"active\": {Bool(r.Active)}, \"frozen\": {Bool(r.Frozen)}, \"paused\": {Bool(r.Paused)}, "
-        + $"\"supplyCap\": {Big(r.SupplyCap)}, \"borrowCap\": {Big(r.BorrowCap)}, \"source\": {Str(r.Source)}}}";
+        + $"\"supplyCap\": {Big(r.SupplyCap)}, \"borrowCap\": {Big(r.BorrowCap)}, "
+        + (r.LiquidityIndex is { } li ? $"\"liquidityIndex\": {Big(li)}, " : string.Empty)
+        + (r.VariableBorrowIndex is { } vi ? $"\"variableBorrowIndex\": {Big(vi)}, " : string.Empty)
+        + $"\"source\": {Str(r.Source)}}}";
 
     private static string Position(AavePositionSnapshot p) =>
         $"{{\"user\":{Str(p.User.Hex)},\"eMode\":{Num(p.EMode)},\"collateral\":{Balances(p.Collateral)},\"debt\":{Balances(p.Debt)}}}";

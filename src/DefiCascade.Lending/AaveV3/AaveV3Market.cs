@@ -1,3 +1,4 @@
+using DefiCascade.Core.Math;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
 
@@ -90,7 +91,11 @@ public sealed class AaveV3Market
                 r.BorrowingEnabled,
                 r.Active,
                 r.Frozen,
-                r.Paused))
+                r.Paused)
+            {
+                LiquidityIndex = r.LiquidityIndex ?? WadRayMath.Ray,
+                VariableBorrowIndex = r.VariableBorrowIndex ?? WadRayMath.Ray,
+            })
             .ToArray();
         var symbols = reserves.Select((r, i) => (r.Token.Symbol, i)).ToDictionary(p => p.Symbol, p => p.i, StringComparer.Ordinal);
         var eModes = s.EModes

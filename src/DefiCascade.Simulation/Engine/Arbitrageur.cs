@@ -22,6 +22,9 @@ public sealed class Arbitrageur(MarketState state, BigInteger gasCostUsd8)
 
     public BigInteger GasCostUsd8 { get; set; } = gasCostUsd8;
 
+    /// <summary>Receives each trade made (null: none kept).</summary>
+    public IActionLog? Log { get; init; }
+
     /// <summary>Returns the number of arbitrage trades executed.</summary>
     public int Run() => Run(block: 0);
 
@@ -102,6 +105,7 @@ public sealed class Arbitrageur(MarketState state, BigInteger gasCostUsd8)
         }
 
         pool.Swap(request);
+        Log?.Add(new SwapAction(SwapPurpose.Arbitrage, p, pool.Address, request.ZeroForOne, request.Amount, request.SqrtPriceLimitX96, quote.AmountIn, quote.AmountOut, 0));
         if (atEdge)
         {
             NoteEdge(p, request.ZeroForOne, quote, block);

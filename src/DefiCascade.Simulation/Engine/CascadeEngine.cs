@@ -16,8 +16,12 @@ public readonly record struct RunProgress(int Block, int MaxBlocks, int Liquidat
 /// </summary>
 /// <see cref="CompareWithoutMitigations"/>: a scenario with mitigations also runs without them, for
 /// the result's mitigation effect (Monte Carlo and sweeps may turn it off to save the second run).
+/// <see cref="ActionLog"/>: receives every decision in execution order (a chain replay acts them out); null, the default,
+/// costs nothing.
 public sealed record CascadeOptions(bool NaiveRescan = false, bool CompareWithoutMitigations = true)
 {
+    public IActionLog? ActionLog { get; init; }
+
     public static CascadeOptions Default { get; } = new();
 }
 
@@ -44,6 +48,7 @@ public sealed class CascadeEngine
     private readonly CircuitBreaker? _breaker;
     private readonly TwapOracle? _twap;
     private readonly ReserveSteward? _steward;
+    private readonly IActionLog? _log;
 
     public CascadeEngine(MarketSnapshot snapshot, Scenario scenario, int seed)
         : this(snapshot, scenario, seed, CascadeOptions.Default)
@@ -57,9 +62,10 @@ public sealed class CascadeEngine
         _seed = seed;
         _state = new MarketState(snapshot, scenario, options.NaiveRescan);
         _path = new PricePath(scenario, _state.Tokens.Select(t => t.Symbol).ToList(), _state.StartPrices, seed);
-        _router = new Router(_state.Pools);
-        _arbitrageur = new Arbitrageur(_state, BigInteger.Zero);
-        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd };
+        _log = options.ActionLog;
+        _router = new Router(_state.Pools) { Log = _log };
+        _arbitrageur = new Arbitrageur(_state, BigInteger.Zero) { Log = _log };
+        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd, Log = _log };
         _breaker = scenario.Mitigations.CircuitBreaker is { } breaker ? new CircuitBreaker(breaker, _state) : null;
         _options = options;
         _reference = ReferencePools(_state);
@@ -97,6 +103,7 @@ public sealed class CascadeEngine
             block++;
             _steward?.BeginBlock(block);
             var timestamp = _state.Snapshot.BlockTimestamp + (long)block * _scenario.BlockSeconds;
+            _log?.BeginBlock(block, timestamp);
             MoveExternalPrices(block);
             _twap?.Sample(_state);
             _arbitrageur.GasCostUsd8 = GasUsd(_scenario.Market.ArbitrageGas);
@@ -114,6 +121,7 @@ public sealed class CascadeEngine
             }
 
             records.Add(Record(block, timestamp, activity, trades, updates));
+            _log?.EndBlock(block, _state.Pools.Select(p => p.SqrtPriceX96).ToArray());
             progress?.Report(new RunProgress(block, maxBlocks, _bot.Events.Count));
             if (block >= _scenario.DurationBlocks)
             {
@@ -172,6 +180,7 @@ public sealed class CascadeEngine
             if (changed)
             {
                 updates++;
+                _log?.Add(new OracleAction(feed.Asset, feed.Answer));
             }
         }
 
@@ -236,7 +245,7 @@ public sealed class CascadeEngine
         MitigationEffect? effect = null;
         if (_options.CompareWithoutMitigations)
         {
-            var without = new CascadeEngine(_state.Snapshot, _scenario with { Mitigations = Mitigations.None }, _seed, _options).Run(cancellation: cancellation);
+            var without = new CascadeEngine(_state.Snapshot, _scenario with { Mitigations = Mitigations.None }, _seed, _options with { ActionLog = null }).Run(cancellation: cancellation);
             effect = new MitigationEffect(
                 result.Totals.BadDebtUsd, without.Totals.BadDebtUsd,
                 result.Totals.DebtRepaidUsd, without.Totals.DebtRepaidUsd,

@@ -55,6 +55,9 @@ public sealed partial class LiquidationBot
 
     public List<LiquidationEvent> Events { get; } = [];
 
+    /// <summary>Receives each liquidationCall made, before the sale of its collateral (null: none kept).</summary>
+    public IActionLog? Log { get; init; }
+
     /// <summary>The last verdict on an account that was not (fully) liquidated.</summary>
     public UnliquidatableReason LastReason(int book, int account) =>
         _verdicts[book][account];
@@ -200,6 +203,9 @@ public sealed partial class LiquidationBot
             throw new InvalidOperationException($"liquidation of {account.User} diverged from its quote ({result.Error})");
         }
 
+        Log?.Add(new LiquidationAction(
+            _state.Books.IndexOf(book), book.Market.Name, account.User, book.Market.Reserves[plan.Collateral].Token.Symbol, book.Market.Reserves[plan.Debt].Token.Symbol,
+            request.DebtToCover, request.ReceiveAToken, result.DebtRepaid, result.CollateralToLiquidator, result.ProtocolFee));
         var collateralAsset = book.ReserveAsset[plan.Collateral];
         var debtAsset = book.ReserveAsset[plan.Debt];
         var proceeds = result.CollateralToLiquidator;

@@ -27,6 +27,9 @@ public sealed class Router
 
     public Router(List<IAmmPool> pools) => _pools = pools;
 
+    /// <summary>Receives each hop of an executed route (null: none kept).</summary>
+    public IActionLog? Log { get; init; }
+
     /// <summary>All simple paths of up to <see cref="MaxHops"/> pools from one token to another (no token visited twice).</summary>
     public IReadOnlyList<Route> Routes(string tokenIn, string tokenOut)
     {
@@ -132,6 +135,11 @@ public sealed class Router
             var (pool, zeroForOne) = route.Hops[h];
             var request = new SwapRequest(zeroForOne, amount, ExactInput: true);
             var result = execute ? _pools[pool].Swap(request) : _pools[pool].Quote(request);
+            if (execute)
+            {
+                Log?.Add(new SwapAction(SwapPurpose.Sale, pool, _pools[pool].Address, zeroForOne, amount, null, result.AmountIn, result.AmountOut, h));
+            }
+
             if (h == 0)
             {
                 firstIn = result.AmountIn;

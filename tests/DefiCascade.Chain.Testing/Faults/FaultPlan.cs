@@ -59,6 +59,15 @@ public sealed record FaultPlan
 
     public LogRangeRefusal LogRangeError { get; init; } = LogRangeRefusal.TooManyResults;
 
+    /// <summary>
+    /// A rule, like the log range: methods starting with any of these prefixes (e.g. "anvil_", "hardhat_", "evm_") are
+    /// answered with JSON-RPC error -32601, as a mainnet node answers methods it does not have; they never reach the node.
+    /// </summary>
+    public IReadOnlyList<string> RefusedMethodPrefixes { get; init; } = [];
+
+    /// <summary>The methods a real network's node lacks: anvil's, hardhat's and the evm_ cheat methods.</summary>
+    public static FaultPlan RealNetworkMethods { get; } = new() { RefusedMethodPrefixes = ["anvil_", "hardhat_", "evm_"] };
+
     /// <summary>The Retry-After header of a 429, in whole seconds.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -234,6 +234,12 @@ public sealed partial class FaultProxy : IAsyncDisposable
     /// <summary>The node's answer, with the eth_getLogs range rule applied first.</summary>
     private async Task<(int Status, string Body)> AnswerAsync(string request, FaultPlan plan, CancellationToken ct)
     {
+        NoteMethods(request);
+        if (plan.RefusedMethodPrefixes.Count > 0 && await RefuseMethodsAsync(request, plan.RefusedMethodPrefixes, ct).ConfigureAwait(false) is { } missing)
+        {
+            return missing;
+        }
+
         if (plan.MaxLogBlockRange is { } limit && await RefuseWideLogsAsync(request, limit, plan.LogRangeError, ct).ConfigureAwait(false) is { } refused)
         {
             return refused;

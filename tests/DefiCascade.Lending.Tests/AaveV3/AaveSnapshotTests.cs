@@ -1,3 +1,4 @@
+using DefiCascade.Core.Math;
 using System.Numerics;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
@@ -65,5 +66,25 @@ public sealed class AaveSnapshotTests
         b.CollateralDisabled[0] = true;
         Assert.True(a.HasDebt);
         Assert.False(a.CollateralDisabled[0]);
+    }
+
+    [Fact]
+    public void Snapshot_indexes_scale_balances_as_the_tokens_do_and_give_the_underlying_back()
+    {
+        // a year of interest: balances read as scaled.rayMul(index) must come back to the same underlying.
+        var income = BigInteger.Parse("1043817227165430917412330144", System.Globalization.CultureInfo.InvariantCulture);
+        var debtIndex = BigInteger.Parse("1067354219826377106557019001", System.Globalization.CultureInfo.InvariantCulture);
+        var s = Snapshot();
+        s = s with { Reserves = [s.Reserves[0] with { LiquidityIndex = income }, s.Reserves[1] with { VariableBorrowIndex = debtIndex }] };
+        var m = AaveV3Market.FromSnapshot(s, sym => Tokens[sym]);
+        Assert.Equal(income, m.Reserves[0].LiquidityIndex);
+        Assert.Equal(WadRayMath.Ray, m.Reserves[0].VariableBorrowIndex);
+        Assert.Equal(debtIndex, m.Reserves[1].VariableBorrowIndex);
+
+        var a = AaveAccount.FromSnapshot(s.Positions[0], m);
+        Assert.Equal(WadRayMath.RayDiv(10_000_000_000_000_000_000, income), a.ScaledCollateral[0]);
+        Assert.Equal(WadRayMath.RayDiv(15_000_000_000, debtIndex), a.ScaledDebt[1]);
+        Assert.Equal((BigInteger)10_000_000_000_000_000_000, WadRayMath.RayMul(a.ScaledCollateral[0], income));
+        Assert.Equal((BigInteger)15_000_000_000, WadRayMath.RayMul(a.ScaledDebt[1], debtIndex));
     }
 }
