@@ -12,7 +12,11 @@ public enum SwapStop
     /// <summary>The price reached the caller's limit first.</summary>
     PriceLimit,
 
-    /// <summary>The pool has nothing left to trade in that direction (or its capacity bound was hit).</summary>
+    /// <summary>
+    /// The pool has nothing left to trade in that direction (or its capacity bound was hit). A V3 pool's price has
+    /// then gone on, for nothing, to the price limit (<see cref="SwapResult.EdgeSqrtPriceX96"/> says where its
+    /// liquidity ended).
+    /// </summary>
     OutOfLiquidity,
 
     /// <summary>The walk reached the edge of the tick book that was read; the pool may hold more beyond it.</summary>
@@ -33,7 +37,18 @@ public sealed record SwapResult(
     BigInteger SqrtPriceX96After,
     int TickAfter,
     BigInteger LiquidityAfter,
-    int TicksCrossed);
+    int TicksCrossed)
+{
+    /// <summary>
+    /// V3, when the swap ran out of liquidity on a complete book (<see cref="SwapStop.OutOfLiquidity"/>): the price
+    /// where the book's liquidity ends in the swap's direction (the outermost initialized tick); the swap's price went
+    /// on past it to the limit. Null otherwise.
+    /// </summary>
+    public BigInteger? EdgeSqrtPriceX96 { get; init; }
+
+    /// <summary>The tick slot0 holds at <see cref="EdgeSqrtPriceX96"/> right after a swap crosses it.</summary>
+    public int? EdgeTick { get; init; }
+}
 
 /// <summary>An exact integer model of one AMM pool.</summary>
 public interface IAmmPool

@@ -165,13 +165,15 @@ public sealed class UniswapV3PoolTests
     }
 
     [Fact]
-    public void RunningOutOfLiquidityStopsAtTheLastRange()
+    public void RunningOutOfLiquidityStopsFillingAtTheLastRange()
     {
         var pool = NewV3(3000, 60, SqrtTwo, new[] { new Position(6600, 6960, 500 * E18) });
         var result = pool.Swap(new SwapRequest(true, 1_000_000 * E18, true));
         Assert.Equal(SwapStop.OutOfLiquidity, result.Stop);
-        Assert.Equal(TickMath.GetSqrtRatioAtTick(6600), result.SqrtPriceX96After);
-        Assert.Equal(6599, result.TickAfter);
+        // the liquidity ends at 6600 (slot0.tick 6599 there); the price goes on for nothing to MIN_SQRT_RATIO + 1.
+        Assert.Equal((TickMath.GetSqrtRatioAtTick(6600), 6599), (result.EdgeSqrtPriceX96, result.EdgeTick));
+        Assert.Equal(TickMath.MinSqrtRatio + 1, result.SqrtPriceX96After);
+        Assert.Equal(TickMath.MinTick, result.TickAfter);
         Assert.Equal(BigInteger.Zero, result.LiquidityAfter);
         Assert.True(pool.Balance1 >= 0 && pool.Balance1 <= 2, $"token1 left: {pool.Balance1}");
         // and it trades back

@@ -163,7 +163,11 @@ public sealed class UniswapV3Pool : IAmmPool
             walk.Liquidity,
             zeroForOne ? balanceIn : balanceOut,
             zeroForOne ? balanceOut : balanceIn);
-        var result = new SwapResult(amountIn, amountOut, stop, after.SqrtPriceX96, after.Tick, after.Liquidity, walk.TicksCrossed);
+        var result = new SwapResult(amountIn, amountOut, stop, after.SqrtPriceX96, after.Tick, after.Liquidity, walk.TicksCrossed)
+        {
+            EdgeSqrtPriceX96 = walk.DryEdge?.SqrtPriceX96,
+            EdgeTick = walk.DryEdge?.Tick,
+        };
         return (result, after);
     }
 

@@ -3,10 +3,11 @@ using System.Numerics;
 namespace DefiCascade.Amm.V3;
 
 /// <summary>
-/// The while-loop of UniswapV3Pool.swap (v3-core 1.0.x) on local state. Two departures, both at the edge of
-/// what the model knows: the walk stops with DataExhausted at the edge of a partially read tick book, and
-/// with OutOfLiquidity when the active liquidity is zero and no initialized tick remains in the walk
-/// direction (the contract would move the price to the limit for free; we leave the price where it is).
+/// The while-loop of UniswapV3Pool.swap (v3-core 1.0.x) on local state. One departure, at the edge of what the
+/// model knows: the walk stops with DataExhausted at the edge of a partially read tick book. When the active
+/// liquidity is zero and a complete book holds no initialized tick in the walk direction, the contract keeps
+/// looping word by word to the price limit for nothing; the walk lands where that loop ends in one step
+/// (<see cref="RunDry"/>) and reports OutOfLiquidity, since the amount was not filled.
 /// </summary>
 internal sealed class V3SwapWalk
 {
@@ -15,9 +16,13 @@ internal sealed class V3SwapWalk
     private readonly bool _zeroForOne;
     private readonly bool _exactInput;
     private readonly BigInteger _limit;
+    private readonly bool _stepThroughEmptyWords;
 
-    public V3SwapWalk(TickBook book, int fee, bool zeroForOne, bool exactInput, BigInteger sqrtPriceLimitX96, V3State start)
+    /// <param name="stepThroughEmptyWords">Walk the empty words one loop iteration at a time, as the contract does,
+    /// instead of jumping to where that loop ends (tests compare the two).</param>
+    public V3SwapWalk(TickBook book, int fee, bool zeroForOne, bool exactInput, BigInteger sqrtPriceLimitX96, V3State start, bool stepThroughEmptyWords = false)
     {
+        _stepThroughEmptyWords = stepThroughEmptyWords;
         _book = book;
         _fee = fee;
         _zeroForOne = zeroForOne;
@@ -36,6 +41,13 @@ internal sealed class V3SwapWalk
 
     public int TicksCrossed { get; private set; }
 
+    /// <summary>
+    /// Where the book's liquidity ends in the walk direction, set when the walk found no liquidity and no
+    /// initialized tick ahead of it: the outermost initialized tick's price with the tick slot0 holds right after
+    /// crossing it (lowest - 1 going down, highest going up); the starting state when the book is empty.
+    /// </summary>
+    public (BigInteger SqrtPriceX96, int Tick)? DryEdge { get; private set; }
+
     /// <summary>Runs the loop for |amount| (exact input or exact output) and returns what was paid in and out.</summary>
     public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit)
     {
@@ -48,8 +60,18 @@ internal sealed class V3SwapWalk
         {
             if (Liquidity.IsZero && !_book.HasInitializedTickToward(Tick, _zeroForOne))
             {
-                stop = _book.IsBoundedToward(_zeroForOne) ? SwapStop.DataExhausted : SwapStop.OutOfLiquidity;
-                break;
+                if (_book.IsBoundedToward(_zeroForOne))
+                {
+                    stop = SwapStop.DataExhausted;
+                    break;
+                }
+
+                DryEdge ??= Edge();
+                if (!_stepThroughEmptyWords)
+                {
+                    RunDry();
+                    break;
+                }
             }
 
             var sqrtPriceStart = SqrtPriceX96;
@@ -108,7 +130,10 @@ internal sealed class V3SwapWalk
             }
         }
 
-        stop ??= remaining.IsZero ? SwapStop.Filled : userLimit ? SwapStop.PriceLimit : SwapStop.OutOfLiquidity;
+        // a walk that went dry stopped for want of liquidity, even though its price then reached the limit for free.
+        stop ??= remaining.IsZero ? SwapStop.Filled
+            : DryEdge.HasValue || !userLimit ? SwapStop.OutOfLiquidity
+            : SwapStop.PriceLimit;
 
         // UniswapV3Pool.swap: (amount0, amount1) = zeroForOne == exactInput
         //   ? (amountSpecified - remaining, calculated) : (calculated, amountSpecified - remaining)
@@ -116,5 +141,38 @@ internal sealed class V3SwapWalk
         return _exactInput
             ? (specifiedUsed, -calculated, stop.Value)
             : (calculated, -specifiedUsed, stop.Value);
+    }
+
+    /// <summary>
+    /// Where UniswapV3Pool.swap's loop ends from here, with liquidity 0 and no initialized tick ahead. Every step then
+    /// targets the next word boundary (nextInitializedTickWithinOneWord finds no bit; tickNext clamped to
+    /// MIN/MAX_TICK) or the limit, whichever comes first, and computeSwapStep with liquidity 0 reaches its target for
+    /// amountIn = amountOut = feeAmount = 0. So amountSpecifiedRemaining never changes, the loop ends exactly when
+    /// sqrtPriceX96 == sqrtPriceLimitX96 (the limit lies strictly inside (MIN_SQRT_RATIO, MAX_SQRT_RATIO), so the
+    /// clamped MIN/MAX_TICK step never stops it first), and the tick is whatever the last step set:
+    /// - the last step hit its word boundary exactly (sqrtPriceNext == limit): tick = tickNext - 1 going down,
+    ///   tickNext going up. Boundaries going down are word starts, ticks that are multiples of 256 * tickSpacing;
+    ///   going up, tickNext = getTickAtSqrtRatio(limit) anyway.
+    /// - otherwise the step stopped at the limit inside a word: tick = getTickAtSqrtRatio(limit).
+    /// A zeroForOne limit exactly on a word-start tick t therefore leaves tick t - 1; any other limit leaves
+    /// getTickAtSqrtRatio(limit). Tests check this against the stepped loop and the real pool.
+    /// </summary>
+    private void RunDry()
+    {
+        var tick = TickMath.GetTickAtSqrtRatio(_limit);
+        var onWordStart = TickMath.GetSqrtRatioAtTick(tick) == _limit && tick % (256 * _book.TickSpacing) == 0;
+        Tick = _zeroForOne && onWordStart ? tick - 1 : tick;
+        SqrtPriceX96 = _limit;
+    }
+
+    private (BigInteger SqrtPriceX96, int Tick) Edge()
+    {
+        if (_book.Count == 0)
+        {
+            return (SqrtPriceX96, Tick);
+        }
+
+        var outermost = _book.TickAt(_zeroForOne ? 0 : _book.Count - 1);
+        return (TickMath.GetSqrtRatioAtTick(outermost), _zeroForOne ? outermost - 1 : outermost);
     }
 }

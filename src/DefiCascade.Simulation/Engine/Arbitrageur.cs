@@ -10,9 +10,10 @@ namespace DefiCascade.Simulation.Engine;
 /// price meets it (beyond that point the trade loses), and only when the trade pays its gas at
 /// external prices. Off-chain liquidity on the other side is assumed deep (the external price).
 /// Trading to the fee band's edge is the most profitable size (every earlier unit pays), so when that
-/// trade does not pay its gas no smaller one does. A pool whose book ends before the band is carried to
-/// the edge of its liquidity and left there, drained of the token arbitrage buys: the run lists it
-/// (<see cref="PoolsOutOfLiquidity"/>), since its price then reads the book's edge, not the market.
+/// trade does not pay its gas no smaller one does. A pool whose book ends before the band is drained of
+/// the token arbitrage buys: the run lists it (<see cref="PoolsOutOfLiquidity"/>) with the price where its
+/// liquidity ends. A V3 pool's own price goes on past that edge to the band for nothing, as the contract's
+/// loop does; a V2 pool (or a partly read book) stays at the edge.
 /// </summary>
 public sealed class Arbitrageur(MarketState state, BigInteger gasCostUsd8)
 {
@@ -120,7 +121,14 @@ public sealed class Arbitrageur(MarketState state, BigInteger gasCostUsd8)
         var edge = _edges.TryGetValue((pool, zeroForOne), out var seen)
             ? seen with { LastBlock = block, Blocks = seen.Blocks + 1 }
             : new Edge(quote.Stop, block, block, 1, 0, 0);
-        _edges[(pool, zeroForOne)] = edge with { Stop = quote.Stop, SqrtPriceX96 = quote.SqrtPriceX96After, Tick = quote.TickAfter };
+        // a V3 pool's price goes on past the end of its liquidity to the arbitrage's limit (the contract's walk through
+        // empty words); the edge reported is where its liquidity ends, else (V2, a partly read book) where the swap stopped.
+        _edges[(pool, zeroForOne)] = edge with
+        {
+            Stop = quote.Stop,
+            SqrtPriceX96 = quote.EdgeSqrtPriceX96 ?? quote.SqrtPriceX96After,
+            Tick = quote.EdgeTick ?? quote.TickAfter,
+        };
     }
 
     // An input large enough that only the price limit (or the book) stops the swap.
