@@ -130,14 +130,15 @@ public sealed class V3World
 
     /// <summary>
     /// SwapRouter.exactInputSingle / exactOutputSingle; a null limit is the router's 0 (MIN_SQRT_RATIO + 1 or
-    /// MAX_SQRT_RATIO - 1). Exact output allows any input; exact input takes any output.
+    /// MAX_SQRT_RATIO - 1). Exact output allows any input; exact input takes any output. <paramref name="gas"/>
+    /// defaults to <see cref="SwapGas"/>; a walk through thousands of empty bitmap words needs more.
     /// </summary>
-    public Task SwapAsync(V3Pool p, bool zeroForOne, bool exactInput, BigInteger amount, BigInteger? limit)
+    public Task SwapAsync(V3Pool p, bool zeroForOne, bool exactInput, BigInteger amount, BigInteger? limit, ulong gas = SwapGas)
     {
         var (tokenIn, tokenOut) = zeroForOne ? (p.Token0.Address, p.Token1.Address) : (p.Token1.Address, p.Token0.Address);
         var other = exactInput ? BigInteger.Zero : MaxUint;
         var args = new object[] { tokenIn, tokenOut, p.Fee, p.Trader, Deadline, amount, other, limit ?? BigInteger.Zero };
-        return _router.SendWithGasAsync(p.Trader, SwapGas, exactInput ? "exactInputSingle" : "exactOutputSingle", (object)args);
+        return _router.SendWithGasAsync(p.Trader, gas, exactInput ? "exactInputSingle" : "exactOutputSingle", (object)args);
     }
 
     public static async Task<V3Slot> SlotAsync(V3Pool p)
