@@ -12,7 +12,8 @@ public sealed partial class UniswapV3DifferentialTests
     /// A random swap: a target tick from 1 tick to ~10^6 away (clamped to the usable range; fewer bitmap words for
     /// fee 100), an amount from 1 wei to 1.3x what reaches the target, and a third of the time a price limit (on an
     /// initialized tick, inside a tick, or at the price itself, where the pool says SPL). Swaps that would run past the
-    /// outermost initialized tick into zero liquidity are halved until they do not (see the report on that departure).
+    /// outermost initialized tick into zero liquidity are halved until they do not (that walk has its own test,
+    /// UniswapV3DifferentialTests.DryWalk.cs; halving keeps this seed's sequence as it was).
     /// </summary>
     private static SwapRequest? NextSwap(Random random, UniswapV3Pool model, int minUsable, int maxUsable)
     {

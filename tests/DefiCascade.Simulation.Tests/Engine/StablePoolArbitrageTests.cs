@@ -64,7 +64,7 @@ public class StablePoolArbitrageTests
     }
 
     [Fact]
-    public void A_stable_pool_whose_book_ends_before_the_new_price_is_carried_to_the_edge_of_its_liquidity_and_drained()
+    public void A_stable_pool_whose_book_ends_before_the_new_price_is_drained_and_its_price_walks_on_to_the_band()
     {
         // Two LPs: [-5, 5] with L = 1e15 and [-142, 113] with L = 1e12, the shape of the default market's USDC/USDT
         // book, whose lowest initialized tick is -142 (price 1.0001^-142 = 0.98590).
@@ -75,22 +75,26 @@ public class StablePoolArbitrageTests
         var arbitrageur = new Arbitrageur(state, GasUsd8);
         var trades = arbitrageur.Run(block: 1);
 
-        // The sale of USDC crosses tick -5 and then -142, where the liquidity is zero and no tick lies below:
-        // the pool stops at the edge of its book, 0.98590 USDT per USDC, 11 points above the $0.88 outside.
+        // The sale of USDC crosses tick -5 and then -142, where the liquidity is zero and no tick lies below: the
+        // contract's loop walks the empty words on, for nothing, to the swap's limit, the fee band's edge
+        // 0.88 / 0.9999 = 0.880088 (sqrt as derived in the test above; log(0.880088) / log(1.0001) = -1277.4: tick -1278).
         Assert.Equal(1, trades);
-        Assert.Equal(TickMath.GetSqrtRatioAtTick(-142), pool.SqrtPriceX96);
-        Assert.Equal(0.98590, PoolPricing.PriceToken0InToken1(pool.SqrtPriceX96, 6, 6), 5);
+        Assert.Equal(BigInteger.Parse("74326320824705246360334378199"), pool.SqrtPriceX96);
+        Assert.Equal(-1278, ((UniswapV3Pool)pool).Tick);
+        Assert.Equal(BigInteger.Zero, ((UniswapV3Pool)pool).Liquidity);
         // Drained: every range now holds only USDC; the USDT left is the rounding of the positions' amounts (wei).
         Assert.InRange(pool.Balance1, BigInteger.Zero, 10);
-        // Nothing more can be sold toward the external price, so the next blocks make no trade.
+        // The pool's price now reads the band, so the next blocks (same outside price) see nothing to trade.
         Assert.Equal(0, arbitrageur.Run(block: 2));
         Assert.Equal(0, arbitrageur.Run(block: 3));
 
-        // The run says so: out of USDT (not "data exhausted": the book was read whole), at the edge in blocks 1 to 3,
-        // at tick -142's price; slot0's tick reads -143, as the contract leaves it after crossing -142 downward.
+        // The run says so: out of USDT (not "data exhausted": the book was read whole), stopped by the edge in block 1
+        // only, the edge being where the liquidity ends: tick -142's price (0.98590), with slot0's tick -143, as the
+        // contract leaves it right after crossing -142 downward.
         var drained = Assert.Single(arbitrageur.PoolsOutOfLiquidity());
         Assert.Equal(("USDC", "USDT", "USDT", SwapStop.OutOfLiquidity), (drained.Token0, drained.Token1, drained.RanOutOf, drained.Stop));
-        Assert.Equal((1, 3, 3), (drained.FirstBlock, drained.LastBlock, drained.Blocks));
+        Assert.Equal((1, 1, 1), (drained.FirstBlock, drained.LastBlock, drained.Blocks));
+        Assert.Equal(0.98590, drained.EdgePrice, 5);
         Assert.Equal((TickMath.GetSqrtRatioAtTick(-142), -143), (drained.EdgeSqrtPriceX96, drained.EdgeTick));
     }
 
@@ -126,8 +130,9 @@ public class StablePoolArbitrageTests
         var result = new CascadeEngine(state.Snapshot, depeg, 1).Run();
         var flat = new CascadeEngine(state.Snapshot, depeg with { Depegs = new Dictionary<string, DepegSpec>() }, 1).Run();
 
-        // USDC falls 2.4% a block from block 1: past 0.9859 (less the 1-bp band) in block 1 already, so the pool sits at the
-        // edge from block 1 to the last block the run simulated.
+        // USDC falls 2.4% a block from block 1: past 0.9859 (less the 1-bp band) in block 1 already. The drain leaves the
+        // pool's price at block 1's band; the outside price falls on to block 5 and stays, so every later block's
+        // arbitrage finds the pool beyond its band with no liquidity left: at the edge from block 1 to the last block.
         var drained = Assert.Single(result.PoolsOutOfLiquidity);
         Assert.Equal((1, result.Status.BlocksSimulated), (drained.FirstBlock, drained.LastBlock));
         Assert.Contains("\"poolsOutOfLiquidity\"", ResultJson.Serialize(result), StringComparison.Ordinal);
@@ -148,9 +153,11 @@ public class StablePoolArbitrageTests
         new Arbitrageur(state, GasUsd8).Run();
 
         // The generator draws stable LP ranges of at most 200 ticks around 1.0: the book ends at tick -142
-        // (0.98590), so a $0.88 USDC leaves the pool there, holding no USDT, whatever the arbitrageur does.
+        // (0.98590), so a $0.88 USDC drains the pool's USDT there, whatever the arbitrageur does; the price walks on
+        // to the fee band's edge, 0.88 / (1 - fee) USDT per USDC.
         Assert.Equal(-142, lowest);
-        Assert.Equal(TickMath.GetSqrtRatioAtTick(lowest), state.Pools[p].SqrtPriceX96);
+        var fee = state.Pools[p].FeePips;
+        Assert.Equal(PoolPricing.SqrtPriceX96FromRatio(88_000_000L * 1_000_000 * 1_000_000, 100_000_000L * 1_000_000 * (1_000_000 - fee)), state.Pools[p].SqrtPriceX96);
         Assert.True(state.Pools[p].Balance1 < 1_000_000, $"USDT left in the pool: {state.Pools[p].Balance1}");
     }
 
