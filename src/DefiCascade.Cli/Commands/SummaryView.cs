@@ -47,8 +47,8 @@ internal static class SummaryView
         console.Write(prices);
         if (r.PoolsOutOfLiquidity.Count > 0)
         {
-            var drained = new Table().Title("Pools whose liquidity ran out before the external price (their price is the edge of their book, not the market)")
-                .AddColumns("Pool", "Fee", "Ran out of", "Edge price", "Blocks at the edge", "Why");
+            var drained = new Table().Title("Pools whose liquidity ran out before the external price (edge: where their liquidity ends; a V3 pool's price walks on past it for nothing)")
+                .AddColumns("Pool", "Fee", "Ran out of", "Edge price", "Blocks stopped by the edge", "Why");
             foreach (var p in r.PoolsOutOfLiquidity)
             {
                 drained.AddRow($"{p.Token0}/{p.Token1} {p.Pool.Hex[..6]}…{p.Pool.Hex[^4..]}", $"{p.FeePips / 10_000.0:0.##}%", p.RanOutOf,

@@ -157,7 +157,7 @@ public class StablePoolArbitrageTests
         // to the fee band's edge, 0.88 / (1 - fee) USDT per USDC.
         Assert.Equal(-142, lowest);
         var fee = state.Pools[p].FeePips;
-        Assert.Equal(PoolPricing.SqrtPriceX96FromRatio(88_000_000L * 1_000_000 * 1_000_000, 100_000_000L * 1_000_000 * (1_000_000 - fee)), state.Pools[p].SqrtPriceX96);
+        Assert.Equal(PoolPricing.SqrtPriceX96FromRatio(new BigInteger(88_000_000L * 1_000_000) * 1_000_000, new BigInteger(100_000_000L * 1_000_000) * (1_000_000 - fee)), state.Pools[p].SqrtPriceX96);
         Assert.True(state.Pools[p].Balance1 < 1_000_000, $"USDT left in the pool: {state.Pools[p].Balance1}");
     }
 
