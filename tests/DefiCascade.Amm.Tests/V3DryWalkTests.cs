@@ -128,9 +128,11 @@ public sealed class V3DryWalkTests
     }
 
     /// <summary>
-    /// The jump (<c>V3SwapWalk.RunDry</c>) against the contract's loop stepped one empty word at a time: random books at
-    /// every spacing, both directions, exact in and out, no limit, limits on random ticks, on word starts and word ends,
-    /// and inside ticks. Everything the walk reports must be equal.
+    /// The jumps (<c>V3SwapWalk.LandOnLimit</c>, <c>SkipEmptyRange</c>) against the contract's loop stepped one empty
+    /// word at a time: random books at every spacing, both directions, exact in and out, no limit, limits on random
+    /// ticks, on word starts and word ends, and inside ticks; then back the other way from where the first walk
+    /// landed, through the empty words, into the book and its gaps, to a random limit. Everything the walks report
+    /// must be equal.
     /// </summary>
     [Fact]
     public void Jumping_to_the_limit_equals_stepping_through_every_empty_word()
@@ -138,6 +140,8 @@ public sealed class V3DryWalkTests
         var rng = new Random(20261207);
         var compared = 0;
         var onWordStart = 0;
+        var backCompared = 0;
+        var crossedBack = 0;
         for (var i = 0; i < 400; i++)
         {
             var pool = RandomV3Pool(rng);
@@ -184,11 +188,40 @@ public sealed class V3DryWalkTests
                 $"{where}: jump {jump.SqrtPriceX96}/{jump.Tick} vs loop {step.SqrtPriceX96}/{step.Tick}");
             Assert.Equal(limit, jump.SqrtPriceX96);
             compared++;
+
+            // back the other way, from there to anywhere between that price and the far limit.
+            var back = new V3State(jump.SqrtPriceX96, jump.Tick, jump.Liquidity, 0, 0);
+            var far = zeroForOne ? TickMath.MaxSqrtRatio - 1 : TickMath.MinSqrtRatio + 1;
+            var tickBack = TickMath.GetTickAtSqrtRatio(rng.Next(3) == 0 ? far : TickMath.GetSqrtRatioAtTick(book.TickAt(rng.Next(book.Count))));
+            var limitBack = rng.Next(3) switch
+            {
+                0 => far,
+                1 => TickMath.GetSqrtRatioAtTick(Math.Clamp(tickBack + (zeroForOne ? 1 : -1) * rng.Next(0, 3 * spacing), TickMath.MinTick + 1, TickMath.MaxTick - 1)),
+                _ => TickMath.GetSqrtRatioAtTick(Math.Clamp(FloorTo(tickBack, word), TickMath.MinTick + 1, TickMath.MaxTick - 1)),
+            };
+            if (zeroForOne ? limitBack <= back.SqrtPriceX96 : limitBack >= back.SqrtPriceX96)
+            {
+                continue;
+            }
+
+            var amountBack = rng.Next(2) == 0 ? Huge : new BigInteger(rng.NextInt64(1, long.MaxValue));
+            var jumpBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, limitBack, back);
+            var stepBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, limitBack, back, stepThroughEmptyWords: true);
+            var c = jumpBack.Run(amountBack, userLimit: true);
+            var d = stepBack.Run(amountBack, userLimit: true);
+            Assert.True(c == d, $"{where}, back to {limitBack}: amounts/stop {c} vs {d}");
+            Assert.True(
+                (jumpBack.SqrtPriceX96, jumpBack.Tick, jumpBack.Liquidity, jumpBack.TicksCrossed, jumpBack.DryEdge) == (stepBack.SqrtPriceX96, stepBack.Tick, stepBack.Liquidity, stepBack.TicksCrossed, stepBack.DryEdge),
+                $"{where}, back to {limitBack}: jump {jumpBack.SqrtPriceX96}/{jumpBack.Tick}/{jumpBack.Liquidity} vs loop {stepBack.SqrtPriceX96}/{stepBack.Tick}/{stepBack.Liquidity}");
+            backCompared++;
+            crossedBack += jumpBack.TicksCrossed > 0 ? 1 : 0;
             var t = TickMath.GetTickAtSqrtRatio(limit);
             onWordStart += zeroForOne && TickMath.GetSqrtRatioAtTick(t) == limit && t % word == 0 ? 1 : 0;
         }
 
-        Assert.True(compared > 250 && onWordStart > 20, $"{compared} compared, {onWordStart} limits on a word start going down");
+        Assert.True(
+            compared > 250 && onWordStart > 20 && backCompared > 150 && crossedBack > 100,
+            $"{compared} compared, {onWordStart} limits on a word start going down, {backCompared} back ({crossedBack} crossing ticks)");
     }
 
     private static int FloorTo(int tick, int step) => (int)Math.Floor(tick / (double)step) * step;

@@ -7,7 +7,8 @@ namespace DefiCascade.Amm.V3;
 /// model knows: the walk stops with DataExhausted at the edge of a partially read tick book. When the active
 /// liquidity is zero and a complete book holds no initialized tick in the walk direction, the contract keeps
 /// looping word by word to the price limit for nothing; the walk lands where that loop ends in one step
-/// (<see cref="RunDry"/>) and reports OutOfLiquidity, since the amount was not filled.
+/// (<see cref="LandOnLimit"/>) and reports OutOfLiquidity, since the amount was not filled. Empty words before
+/// an initialized tick are skipped the same way (<see cref="SkipEmptyRange"/>).
 /// </summary>
 internal sealed class V3SwapWalk
 {
@@ -69,9 +70,13 @@ internal sealed class V3SwapWalk
                 DryEdge ??= Edge();
                 if (!_stepThroughEmptyWords)
                 {
-                    RunDry();
+                    LandOnLimit();
                     break;
                 }
+            }
+            else if (Liquidity.IsZero && !_stepThroughEmptyWords && SkipEmptyRange())
+            {
+                continue;
             }
 
             var sqrtPriceStart = SqrtPriceX96;
@@ -144,12 +149,13 @@ internal sealed class V3SwapWalk
     }
 
     /// <summary>
-    /// Where UniswapV3Pool.swap's loop ends from here, with liquidity 0 and no initialized tick ahead. Every step then
-    /// targets the next word boundary (nextInitializedTickWithinOneWord finds no bit; tickNext clamped to
-    /// MIN/MAX_TICK) or the limit, whichever comes first, and computeSwapStep with liquidity 0 reaches its target for
-    /// amountIn = amountOut = feeAmount = 0. So amountSpecifiedRemaining never changes, the loop ends exactly when
-    /// sqrtPriceX96 == sqrtPriceLimitX96 (the limit lies strictly inside (MIN_SQRT_RATIO, MAX_SQRT_RATIO), so the
-    /// clamped MIN/MAX_TICK step never stops it first), and the tick is whatever the last step set:
+    /// Where UniswapV3Pool.swap's loop ends from here when liquidity is 0 and no initialized tick lies between the
+    /// price and the limit. Every step then targets the next word boundary (nextInitializedTickWithinOneWord finds
+    /// no bit; tickNext clamped to MIN/MAX_TICK) or the limit, whichever comes first, and computeSwapStep with
+    /// liquidity 0 reaches its target for amountIn = amountOut = feeAmount = 0. So amountSpecifiedRemaining never
+    /// changes, the loop ends exactly when sqrtPriceX96 == sqrtPriceLimitX96 (the limit lies strictly inside
+    /// (MIN_SQRT_RATIO, MAX_SQRT_RATIO), so the clamped MIN/MAX_TICK step never stops it first), and the tick is
+    /// whatever the last step set:
     /// - the last step hit its word boundary exactly (sqrtPriceNext == limit): tick = tickNext - 1 going down,
     ///   tickNext going up. Boundaries going down are word starts, ticks that are multiples of 256 * tickSpacing;
     ///   going up, tickNext = getTickAtSqrtRatio(limit) anyway.
@@ -157,12 +163,43 @@ internal sealed class V3SwapWalk
     /// A zeroForOne limit exactly on a word-start tick t therefore leaves tick t - 1; any other limit leaves
     /// getTickAtSqrtRatio(limit). Tests check this against the stepped loop and the real pool.
     /// </summary>
-    private void RunDry()
+    private void LandOnLimit()
     {
         var tick = TickMath.GetTickAtSqrtRatio(_limit);
         var onWordStart = TickMath.GetSqrtRatioAtTick(tick) == _limit && tick % (256 * _book.TickSpacing) == 0;
         Tick = _zeroForOne && onWordStart ? tick - 1 : tick;
         SqrtPriceX96 = _limit;
+    }
+
+    /// <summary>
+    /// Liquidity 0 with an initialized tick ahead: the loop's steps up to that tick are the empty words of
+    /// <see cref="LandOnLimit"/> (free), and the step into its word targets it, as it is the nearest set bit. So
+    /// when the limit comes first the loop ends as LandOnLimit says; otherwise it arrives at the tick's price and
+    /// crosses it (tick - 1 going down, tick going up), as here. Only where the book is known whole between the
+    /// price and that tick (else the stepped walk finds the window's edge). Returns whether it moved.
+    /// </summary>
+    private bool SkipEmptyRange()
+    {
+        if (_zeroForOne ? _book.Upper is { } upper && Tick > upper : _book.Lower is { } lower && Tick < lower)
+        {
+            return false;
+        }
+
+        var index = _zeroForOne ? _book.LastAtOrBelow(Tick) : _book.FirstAtOrAbove(Tick + 1);
+        var tickNext = _book.TickAt(index);
+        var sqrtPriceNext = TickMath.GetSqrtRatioAtTick(tickNext);
+        if (_zeroForOne ? sqrtPriceNext < _limit : sqrtPriceNext > _limit)
+        {
+            LandOnLimit();
+            return true;
+        }
+
+        SqrtPriceX96 = sqrtPriceNext;
+        var liquidityNet = _book.LiquidityNetAt(index);
+        Liquidity = LiquidityMath.AddDelta(Liquidity, _zeroForOne ? -liquidityNet : liquidityNet);
+        TicksCrossed++;
+        Tick = _zeroForOne ? tickNext - 1 : tickNext;
+        return true;
     }
 
     private (BigInteger SqrtPriceX96, int Tick) Edge()
