@@ -115,7 +115,7 @@ public sealed class Arbitrageur(MarketState state, BigInteger gasCostUsd8)
         return true;
     }
 
-    // The book ends before the fee band and the pool now stands at the edge of its liquidity (drained this block or before).
+    // The book ends before the fee band: the pool is drained up to the edge of its liquidity (this block or before).
     private void NoteEdge(int pool, bool zeroForOne, SwapResult quote, int block)
     {
         var edge = _edges.TryGetValue((pool, zeroForOne), out var seen)

@@ -13,7 +13,8 @@ namespace DefiCascade.Simulation.Tests.Engine;
 
 /// <summary>
 /// A stablecoin that leaves its peg: arbitrage carries a stable/stable pool to the external ratio when the
-/// pool has liquidity there, and to the edge of its book when it has not (the shipped depeg scenarios).
+/// pool has liquidity there; when it has not, it drains the book, whose price then walks on to the band for nothing
+/// (the shipped depeg scenarios).
 /// </summary>
 public class StablePoolArbitrageTests
 {
