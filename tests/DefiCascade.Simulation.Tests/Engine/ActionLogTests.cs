@@ -8,16 +8,7 @@ namespace DefiCascade.Simulation.Tests.Engine;
 /// <summary>The optional action log: it changes nothing in a run, and it holds exactly the decisions the result reports.</summary>
 public class ActionLogTests
 {
-    private static MarketBuilder Market()
-    {
-        var market = MarketBuilder.AMarket().WithV2Pool(2_000_000, 1_000);
-        for (var i = 0; i < 60; i++)
-        {
-            market.WithPosition(1 + i % 7, (1 + i % 7) * 1_450 + 5 * i);
-        }
-
-        return market;
-    }
+    private static MarketBuilder Market() => MarketBuilder.SixtyAccountsOnOnePool();
 
     [Fact]
     public void A_logged_run_equals_an_unlogged_run_and_logs_every_liquidation_with_its_sale()

@@ -5,16 +5,7 @@ namespace DefiCascade.Simulation.Tests.Engine;
 
 public class DeterminismTests
 {
-    private static MarketBuilder Market()
-    {
-        var market = MarketBuilder.AMarket().WithV2Pool(2_000_000, 1_000);
-        for (var i = 0; i < 60; i++)
-        {
-            market.WithPosition(1 + i % 7, (1 + i % 7) * 1_450 + 5 * i);
-        }
-
-        return market;
-    }
+    private static MarketBuilder Market() => MarketBuilder.SixtyAccountsOnOnePool();
 
     [Fact]
     public void Same_seed_gives_the_same_events_and_a_different_seed_with_noise_does_not()

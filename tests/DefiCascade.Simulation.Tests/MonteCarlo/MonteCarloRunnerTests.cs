@@ -10,17 +10,7 @@ public class MonteCarloRunnerTests
 {
     private const int Seed = 11;
 
-    /// <summary>The 60-account book of DeterminismTests: HFs from about 1.0 to 1.15 on a 2M USDC / 1,000 WETH pool.</summary>
-    private static MarketBuilder Market()
-    {
-        var market = MarketBuilder.AMarket().WithV2Pool(2_000_000, 1_000);
-        for (var i = 0; i < 60; i++)
-        {
-            market.WithPosition(1 + i % 7, (1 + i % 7) * 1_450 + 5 * i);
-        }
-
-        return market;
-    }
+    private static MarketBuilder Market() => MarketBuilder.SixtyAccountsOnOnePool();
 
     // ETH -15% in block 1, then a 40 bps-per-block seeded walk for 40 blocks: paths differ by their noise only.
     private static readonly Simulation.Scenarios.Scenario Noisy = TestScenarios.InstantShock("0.85") with { DurationBlocks = 40, NoiseBpsPerBlock = 40 };

@@ -33,6 +33,18 @@ public sealed class MarketBuilder
 
     public static MarketBuilder AMarket() => new();
 
+    /// <summary>A 60-account book with HFs from about 1.0 to 1.15 on a 2M USDC / 1,000 WETH V2 pool (determinism, Monte Carlo, action log).</summary>
+    public static MarketBuilder SixtyAccountsOnOnePool()
+    {
+        var market = AMarket().WithV2Pool(2_000_000, 1_000);
+        for (var i = 0; i < 60; i++)
+        {
+            market.WithPosition(1 + i % 7, (1 + i % 7) * 1_450 + 5 * i);
+        }
+
+        return market;
+    }
+
     public static AaveReserveSnapshot Reserve(string asset, int ltv, int lt, int bonus, int fee) =>
         new(asset, ltv, lt, bonus, fee, 1000, 0, true, true, true, false, false, 0, 0, "test");
 
