@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using DefiCascade.Adapters.Chain;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Ethereum;
 using DefiCascade.Ethereum.Abi;
@@ -15,13 +16,9 @@ internal static class ChainCalls
     public static readonly byte[] SwapTopic = AbiSignature.EventTopic("Swap(address,address,int256,int256,uint160,uint128,int24)");
     public static readonly byte[] TransferTopic = AbiSignature.EventTopic("Transfer(address,address,uint256)");
 
-    public static byte[] Encode(string signature, params object[] args)
-    {
-        var canonical = AbiSignature.Canonical(signature);
-        var open = canonical.IndexOf('(', StringComparison.Ordinal);
-        var types = AbiType.ParseList(canonical[(open + 1)..^1]);
-        return [.. AbiSignature.Selector(canonical), .. AbiCodec.Encode(types, args)];
-    }
+    /// <summary>Calldata through the adapters' <see cref="CallCodec"/> (selector and parsed types cached per signature).</summary>
+    public static byte[] Encode(string signature, params object[] args) =>
+        CallCodec.Call(default, AbiSignature.Canonical(signature), args).Data;
 
     /// <summary>SwapRouter.exactInputSingle(ExactInputSingleParams): a static tuple, encoded as its eight fields in order.</summary>
     public static byte[] ExactInputSingle(Address tokenIn, Address tokenOut, int fee, Address recipient, BigInteger amountIn, BigInteger sqrtPriceLimitX96) =>
