@@ -82,6 +82,9 @@ public sealed class CascadeEngine
     /// <summary>How the liquidation bot prices an account on the current state (see LiquidationBot.Explain).</summary>
     public IReadOnlyList<string> ExplainAccount(int book, int account) => _bot.Explain(book, account);
 
+    /// <summary>Accounts the liquidator's size ladders settled without exact pricing (each visit counts; tests read it).</summary>
+    internal long LadderSettled => _bot.LadderSettled;
+
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         _steward?.BeginBlock(0);

@@ -64,9 +64,13 @@ public sealed partial class LiquidationBot
                 }
 
                 var bound = Bound(book, b, c, d, eMode);
-                if (!bound.SurelyFails(collateral, (double)book.DebtOf(i, d)))
+                var debt = (double)book.DebtOf(i, d);
+                if (!bound.SurelyFails(collateral, debt))
                 {
-                    return false;
+                    if (!LadderSettles(bound, KeyOf(b, c, d, eMode), collateral, debt))
+                    {
+                        return false;
+                    }
                 }
 
                 reason = bound.ProbeReason is { } probeReason ? Worse(reason, probeReason) : reason;
@@ -74,6 +78,35 @@ public sealed partial class LiquidationBot
         }
 
         return true;
+    }
+
+    // Per class, the probe slope S at which its last ladder stopped settling. A class whose small
+    // slices pay (the accounts then get a plan) stops its ladder after a few quotes on every pool
+    // state; while its slope stays near that, the ladder is not asked. Speed only: an account the
+    // ladder is not asked about goes to the exact path.
+    private const double LadderRetrySlope = 0.5;
+    private readonly Dictionary<int, double> _ladderStoppedAtSlope = new();
+
+    private bool LadderSettles(PairBound bound, int key, double collateral, double debt)
+    {
+        if (bound.Ladder is not { } ladder
+            || (_ladderStoppedAtSlope.TryGetValue(key, out var stopped) && bound.S > stopped * LadderRetrySlope))
+        {
+            return false;
+        }
+
+        var settled = bound.LadderSettles(collateral, debt);
+        if (ladder.SettleStopped)
+        {
+            _ladderStoppedAtSlope[key] = bound.S;
+        }
+        else if (settled)
+        {
+            _ladderStoppedAtSlope.Remove(key);
+        }
+
+        LadderSettled += settled ? 1 : 0;
+        return settled;
     }
 
     private static int KeyOf(int b, int c, int d, int eMode) => (b << 24) | (eMode << 16) | (c << 8) | d;
@@ -149,8 +182,29 @@ public sealed partial class LiquidationBot
         }
 
         var r = (double)probe.AmountOut / (double)probe.AmountIn;
-        var s = (k * r * (1 + PairBound.Slack)) - 1 - (_market.FlashLoanFeeBps / 10_000.0 * (1 - PairBound.Slack));
-        var gas = GasUsd(_market.LiquidationGas + _market.SwapGasPerHop) * debt.Token.Unit / _state.External[book.ReserveAsset[d]];
-        return new PairBound(null, p, k, a, r, s, (double)gas * (1 - PairBound.Slack));
+        var flashFee = _market.FlashLoanFeeBps / 10_000.0;
+        var s = (k * r * (1 + PairBound.Slack)) - 1 - (flashFee * (1 - PairBound.Slack));
+        var debtExternal = _state.External[book.ReserveAsset[d]];
+        var gas = GasUsd(_market.LiquidationGas + _market.SwapGasPerHop) * debt.Token.Unit / debtExternal;
+        var bound = new PairBound(null, p, k, a, r, s, (double)gas * (1 - PairBound.Slack))
+        {
+            FlashFee = flashFee,
+            DebtPerUsd = (double)debt.Token.Unit / (double)debtExternal,
+        };
+        var (sold, bought) = (collateral.Token.Symbol, debt.Token.Symbol);
+        return bound with
+        {
+            Ladder = new SizeLadder(bound, (double)probe.AmountIn, amount =>
+            {
+                LadderQuotes++;
+                return _router.Best(sold, bought, amount);
+            }),
+        };
     }
+
+    /// <summary>Accounts the size ladder settled so far (each visit counts; tests read it).</summary>
+    internal long LadderSettled { get; private set; }
+
+    /// <summary>Exact quotes the size ladders made so far.</summary>
+    internal long LadderQuotes { get; private set; }
 }

@@ -67,6 +67,7 @@ public sealed partial class LiquidationBot
     {
         _router.PoolsMoved();
         _bounds.Clear();
+        _ladderStoppedAtSlope.Clear();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock) { CapLeftUsd = CapPerBlockUsd, Paused = Paused };
         for (var b = 0; b < _state.Books.Count; b++)

@@ -12,8 +12,22 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// with R the probe's rate out/in and S = K * R - 1 - flash fee. When S &lt;= 0 and A * R + 1 is
 /// below the gas, no account of the class passes the test, whatever its size.
 /// </summary>
+/// <remarks>
+/// The exact test is on the profit in USD, which truncates toward zero: a loss smaller than one
+/// USD unit (1e-8) in debt units (<see cref="DebtPerUsd"/>) passes it, so the bound must clear that too.
+/// Accounts too large for this bound may still be settled by the class's <see cref="SizeLadder"/>.
+/// </remarks>
 internal readonly record struct PairBound(UnliquidatableReason? ProbeReason, double P, double K, double A, double R, double S, double Gas)
 {
+    /// <summary>The flash-loan fee as a fraction.</summary>
+    public double FlashFee { get; init; }
+
+    /// <summary>Debt raw units per USD unit of 1e-8 at external prices: the profit test's rounding.</summary>
+    public double DebtPerUsd { get; init; }
+
+    /// <summary>The class's size ladder on the current pools (null: none applies).</summary>
+    public SizeLadder? Ladder { get; init; }
+
     // Relative slack over the double rounding of prices, units and rates (~1e-15 each).
     public const double Slack = 1e-9;
 
@@ -43,7 +57,37 @@ internal readonly record struct PairBound(UnliquidatableReason? ProbeReason, dou
             return true;
         }
 
-        var bound = (Math.Max(S, 0) * debt) + (A * R) + 1;
-        return Gas >= 1 && (bound * (1 + Slack)) + 1 < Gas;
+        return Loses((Math.Max(S, 0) * debt) + (A * R) + 1);
     }
+
+    /// <summary>
+    /// True when the ladder proves the account loses at every slice: amounts far enough from zero that
+    /// every slice the exact path tries is accepted by the protocol, and every size up to its largest
+    /// possible seizure settled.
+    /// </summary>
+    public bool LadderSettles(double collateral, double debt)
+    {
+        if (Ladder is null || Unusable || ProbeReason is not null || R <= 0 || K <= 0)
+        {
+            return false;
+        }
+
+        // The exact path's smallest slice repays at least gas / (2 K R) and seizes at least gas / (2 R) - A.
+        var small = A / K;
+        if (Gas < 1e3 || Gas / (2 * K * R) < 1e3 || (Gas / (2 * R)) - A < 1e3 || debt * 0.5 < 4 * small || collateral / (4 * P) < 4 * small)
+        {
+            return false;
+        }
+
+        return Ladder.Settles(SeizedMax(collateral, debt));
+    }
+
+    /// <summary>The most any slice of an account with this collateral and debt (raw units) can seize.</summary>
+    public double SeizedMax(double collateral, double debt) => (Math.Min(collateral, (K * debt) + A) * (1 + Slack)) + 1;
+
+    /// <summary>Margin per unit repaid at sale rate <paramref name="rate"/>, rounded up.</summary>
+    public double SlopeAt(double rate) => (K * rate * (1 + Slack)) - 1 - (FlashFee * (1 - Slack));
+
+    /// <summary>True when a slice whose margin (debt units) is at most <paramref name="margin"/> surely fails the profit test.</summary>
+    public bool Loses(double margin) => Gas >= 1 && (margin * (1 + Slack)) + 1 + (DebtPerUsd * (1 + Slack)) < Gas;
 }

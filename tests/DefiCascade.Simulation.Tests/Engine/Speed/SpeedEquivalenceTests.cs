@@ -62,12 +62,18 @@ public class SpeedEquivalenceTests
         var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
         var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
 
-        var scaled = new CascadeEngine(snapshot, scenario, seed: 5).Run();
+        var engine = new CascadeEngine(snapshot, scenario, seed: 5);
+        var scaled = engine.Run();
         var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
 
         Assert.True(naive.Totals.LiquidationEvents > 0, $"{scenario.Name}: the case should liquidate");
         Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
         Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
+        if (scenario.Name == "crash")
+        {
+            // The size ladder's proofs are part of what is compared: the crash case must use them.
+            Assert.True(engine.LadderSettled > 0, "the crash case should settle some accounts by the size ladder");
+        }
     }
 
     [Fact]

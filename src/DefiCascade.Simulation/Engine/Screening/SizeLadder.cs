@@ -1,0 +1,119 @@
+using System.Numerics;
+using DefiCascade.Simulation.Engine;
+
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// The second bound of a (collateral, debt, e-mode) class, for accounts too large for
+/// <see cref="PairBound"/>: a class whose probe rate beats the bonus only by a hair still cannot pay
+/// at the sizes its large accounts would sell, and without this bound each of them takes the exact
+/// pricing (quote, full sale, halvings) every block.
+///
+/// The ladder quotes the best sale exactly at sizes y_j = 2^j * y_0 (y_0 the probe's input) on the
+/// current pools. A sale's proceeds per unit never rise with its size (every route's output is
+/// concave and zero at zero; the best route's is the largest of them among routes that fill), so a
+/// slice seizing C &gt;= y_j sells at a rate of at most r_j = out(y_j) / y_j. Seized and repaid are
+/// tied by Aave's rounding: K * D - A &lt;= C &lt;= K * D + A (PairBound's K and A). A slice seizing
+/// C in [y_j, y_(j+1)) thus repays D &lt;= (y_(j+1) + A) / K and its margin is at most
+///   max(S_j, 0) * D + A * r_j + 2,   S_j = K * r_j - 1 - flash fee,
+/// the first interval [0, y_1) taking the probe's rate like the exact path's own first test
+/// (SmallestSliceThatMightPay). Once some S_j &lt;= 0 the bound holds for every larger size too.
+/// An account is settled when every interval up to its largest possible seizure is below the gas
+/// (and the USD rounding of the profit), and that seizure is known to fill (a larger ladder point
+/// filled): then every slice the exact path could try loses, every sale it would make fills, and
+/// its verdict is Unprofitable. Anything else goes to the exact path.
+/// </summary>
+internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigInteger, RouteQuote> sell)
+{
+    // A ladder this long spans 2^40 probes (~1e14 USD at a 100 USD probe): every real position fits.
+    private const int MaxPoints = 40;
+
+    private readonly List<double> _sizes = [];
+    private readonly List<double> _rates = [];
+    // Every slice seizing less than this is proven to lose (+infinity: every size).
+    private double _settledBelow;
+    // The largest size a ladder quote filled at; a smaller sale fills too.
+    private double _filled;
+    // An interval failed the test, or a ladder quote did not fill: the ladder grows no further.
+    private bool _settleBroken;
+    private bool _fillBroken;
+
+    /// <summary>An interval failed the test: some slice size may pay, so this ladder settles only accounts below it.</summary>
+    public bool SettleStopped => _settleBroken;
+
+    /// <summary>Quotes made so far (each is one exact best-route quote on the current pools).</summary>
+    public int Quotes { get; private set; }
+
+    /// <summary>True when every slice of an account whose seizure is at most <paramref name="seizedMax"/> surely loses and every such sale fills.</summary>
+    public bool Settles(double seizedMax)
+    {
+        if (_sizes.Count == 0)
+        {
+            Start();
+        }
+
+        while (!(_settledBelow >= seizedMax && _filled >= seizedMax) && !_fillBroken && (_settledBelow >= seizedMax || !_settleBroken) && _sizes.Count < MaxPoints)
+        {
+            Extend(seizedMax);
+        }
+
+        return _settledBelow >= seizedMax && _filled >= seizedMax;
+    }
+
+    private void Start()
+    {
+        // y_0: the probe, at the probe's rate (the exact path's first test uses it for every size).
+        _sizes.Add(probeIn);
+        _rates.Add(bound.R);
+        _settledBelow = bound.R > 0 ? 0 : double.PositiveInfinity;
+    }
+
+    private void Extend(double seizedMax)
+    {
+        var last = _sizes[^1];
+        // Once every size is settled only the fill is missing: jump to the first ladder point past the account.
+        var next = last * 2;
+        if (double.IsPositiveInfinity(_settledBelow))
+        {
+            while (next < seizedMax)
+            {
+                next *= 2;
+            }
+        }
+
+        var quote = sell(new BigInteger(Math.Ceiling(next)));
+        Quotes++;
+        if (!quote.Filled || quote.AmountIn.IsZero)
+        {
+            _fillBroken = true;
+            return;
+        }
+
+        var size = (double)quote.AmountIn;
+        var rate = (double)quote.AmountOut / size;
+        _filled = Math.Max(_filled, size);
+        _sizes.Add(size);
+        _rates.Add(rate);
+        if (_settleBroken || double.IsPositiveInfinity(_settledBelow))
+        {
+            return;
+        }
+
+        // The interval [last, size) sells at most at the previous point's rate.
+        var previousRate = _rates[^2];
+        var repaid = ((size + bound.A) / bound.K * (1 + PairBound.Slack)) + 1;
+        if (!bound.Loses((Math.Max(bound.SlopeAt(previousRate), 0) * repaid) + (bound.A * previousRate) + 2))
+        {
+            _settleBroken = true;
+            return;
+        }
+
+        _settledBelow = size;
+        // From here on every slice sells at most at this rate: with no gain per unit, every larger size loses alike.
+        if (bound.SlopeAt(rate) <= 0 && bound.Loses((bound.A * rate) + 2))
+        {
+            _settledBelow = double.PositiveInfinity;
+        }
+    }
+}
+
