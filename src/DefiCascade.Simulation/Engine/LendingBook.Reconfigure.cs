@@ -23,6 +23,7 @@ public sealed partial class LendingBook
         }
 
         Market = market;
+        Version++;
         _exact.MarketChanged(market);
         var screened = _screenPrices.Length > 0;
         for (var i = 0; i < Accounts.Length; i++)

@@ -95,6 +95,12 @@ public sealed partial class LendingBook
     /// </summary>
     public bool NaiveRescan { get; }
 
+    /// <summary>Changes with every oracle move, screen and account change: figures derived from the whole book stay valid while it holds.</summary>
+    internal long Version { get; private set; }
+
+    /// <summary>The last per-block insolvency figures of this book and the <see cref="Version"/> they were computed at.</summary>
+    internal (long Version, int Below, BigInteger Shortfall)? InsolvencyMemo { get; set; }
+
     /// <summary>Accounts screened again after oracle moves so far (what the incremental screen costs; tests report it).</summary>
     public long ScreenedAfterMoves { get; private set; }
 
@@ -148,6 +154,7 @@ public sealed partial class LendingBook
     /// <summary>Recomputes every account's screening health factor at the current oracle prices.</summary>
     public void RescreenAll()
     {
+        Version++;
         _screenPrices = Oracle.Prices.Select(p => (double)p).ToArray();
         for (var i = 0; i < Accounts.Length; i++)
         {
@@ -171,6 +178,7 @@ public sealed partial class LendingBook
     /// </summary>
     public void PricesMoved()
     {
+        Version++;
         if (NaiveRescan)
         {
             RescreenAll();
@@ -189,11 +197,16 @@ public sealed partial class LendingBook
     }
 
     /// <summary>An account's balances changed: its exact data is computed again on the next read.</summary>
-    public void AccountChanged(int i) => _exact.AccountChanged(i);
+    public void AccountChanged(int i)
+    {
+        Version++;
+        _exact.AccountChanged(i);
+    }
 
     /// <summary>After a liquidation changed an account's balances.</summary>
     public void RescreenAccount(int i)
     {
+        Version++;
         _exact.AccountChanged(i);
         RefreshAccountShape(i);
         Screen(i, _screenPrices);
@@ -219,6 +232,13 @@ public sealed partial class LendingBook
         var wide = data.TotalDebtBase.Sign < 0 || data.TotalDebtBase.GetBitLength() > 128;
         return (data.HealthFactor < Core.Math.WadRayMath.Wad, wide ? UInt128.Zero : (UInt128)data.TotalDebtBase, wide);
     }
+
+    /// <summary>
+    /// HF below 1 and total collateral and debt in base currency as <see cref="AccountData"/> gives them,
+    /// in 128 bits; <c>Wide</c> when they do not fit (or in the naive reference): read <see cref="AccountData"/> then.
+    /// </summary>
+    internal (bool Below, UInt128 Collateral, UInt128 Debt, bool Wide) Totals(int i) =>
+        NaiveRescan ? (false, UInt128.Zero, UInt128.Zero, true) : _exact.Totals(i);
 
     /// <summary>Screen debt of an account in base currency (a float); orders accounts by size without exact math.</summary>
     internal double ScreenDebt(int i)

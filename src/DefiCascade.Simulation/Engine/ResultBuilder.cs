@@ -16,9 +16,10 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
     private const int ListedAccounts = 100;
 
     /// <summary>
-    /// Accounts below HF 1 and total shortfall (USD 8 decimals) for the per-block series. The
-    /// screen decides clear cases; the exact model settles every account within its margin and
-    /// computes every shortfall, so the figures are exact.
+    /// Accounts below HF 1 and total shortfall (USD 8 decimals) for the per-block series, exact: the
+    /// naive reference's fresh screen decides clear cases and the exact model the rest; the scaled
+    /// engine, whose candidates' screen values may be stale (ScreenSchedule), reads the exact model's
+    /// 128-bit totals for every candidate (the bot refreshed them this block).
     /// </summary>
     public static (int Below, BigInteger Shortfall) Insolvency(MarketState state)
     {
@@ -26,32 +27,62 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         var shortfall = BigInteger.Zero;
         foreach (var book in state.Books)
         {
-            foreach (var i in book.Candidates())
+            // Unchanged since the last block (no oracle move, no liquidation): the same figures.
+            if (book.NaiveRescan || book.InsolvencyMemo is not { } memo || memo.Version != book.Version)
             {
-                var hf = book.ScreenHealthFactor(i);
-                var nearOne = hf > 1.0 - LendingBook.ScreenMargin;
+                var (bookBelow, bookShortfall) = Insolvency(book);
+                memo = (book.Version, bookBelow, bookShortfall);
+                book.InsolvencyMemo = memo;
+            }
+
+            below += memo.Below;
+            shortfall += memo.Shortfall;
+        }
+
+        return (below, shortfall);
+    }
+
+    private static (int Below, BigInteger Shortfall) Insolvency(LendingBook book)
+    {
+        var below = 0;
+        var shortfall = BigInteger.Zero;
+        // Shortfalls of 128-bit accounts (each under 2^106) sum in 128 bits.
+        var narrowShortfall = UInt128.Zero;
+        foreach (var i in book.Candidates())
+        {
+            if (book.NaiveRescan)
+            {
+                var nearOne = book.ScreenHealthFactor(i) > 1.0 - LendingBook.ScreenMargin;
                 var maybeInsolvent = book.ScreenSolvency(i) < 1.0 + LendingBook.ScreenMargin;
                 if (!nearOne && !maybeInsolvent)
                 {
                     below++;
                     continue;
                 }
+            }
 
-                var data = book.AccountData(i);
-                below += data.HealthFactor < WadRayMath.Wad ? 1 : 0;
-                if (data.TotalDebtBase > data.TotalCollateralBase)
-                {
-                    shortfall += data.TotalDebtBase - data.TotalCollateralBase;
-                }
+            var totals = book.Totals(i);
+            if (!totals.Wide)
+            {
+                below += totals.Below ? 1 : 0;
+                narrowShortfall += totals.Debt > totals.Collateral ? totals.Debt - totals.Collateral : UInt128.Zero;
+                continue;
+            }
+
+            var data = book.AccountData(i);
+            below += data.HealthFactor < WadRayMath.Wad ? 1 : 0;
+            if (data.TotalDebtBase > data.TotalCollateralBase)
+            {
+                shortfall += data.TotalDebtBase - data.TotalCollateralBase;
             }
         }
 
-        return (below, shortfall);
+        return (below, shortfall + narrowShortfall);
     }
 
     /// <summary>
-    /// Accounts below HF 1 now, as (book &lt;&lt; 32 | index), in book and account order: the screen
-    /// decides clear cases and the exact model those within its margin, as in <see cref="Insolvency"/>.
+    /// Accounts below HF 1 now, as (book &lt;&lt; 32 | index), in book and account order, by the exact
+    /// model (the naive reference's fresh screen decides clear cases), as in <see cref="Insolvency"/>.
     /// </summary>
     public static IEnumerable<long> BelowHfOne(MarketState state)
     {
@@ -60,7 +91,8 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             var book = state.Books[b];
             foreach (var i in book.Candidates())
             {
-                if (book.ScreenHealthFactor(i) <= 1.0 - LendingBook.ScreenMargin || book.AccountData(i).HealthFactor < WadRayMath.Wad)
+                var certain = book.NaiveRescan && book.ScreenHealthFactor(i) <= 1.0 - LendingBook.ScreenMargin;
+                if (certain || book.AccountSummary(i).Below)
                 {
                     yield return ((long)b << 32) | (uint)i;
                 }

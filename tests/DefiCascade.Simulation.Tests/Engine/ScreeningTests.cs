@@ -105,7 +105,8 @@ public class ScreeningTests(ITestOutputHelper output)
             naive.PricesMoved();
             var listed = scaled.Candidates().ToList();
             Assert.Equal(naive.Candidates().ToList(), listed);
-            Assert.All(listed, i => Assert.Equal(naive.ScreenHealthFactor(i), scaled.ScreenHealthFactor(i)));
+            // A deep candidate is not re-screened until it could leave: its value may be stale, its side of the threshold not.
+            Assert.All(listed, i => Assert.True(scaled.ScreenHealthFactor(i) < 1.0 + LendingBook.ScreenMargin));
             steps++;
             candidates += listed.Count;
             if (step % 10 == 0)

@@ -37,6 +37,15 @@ internal sealed class AccountDataCache
     private readonly int[] _stableMask;
 
     private readonly UserAccountData[] _cached;
+    // A fresh entry computed in 128 bits keeps its figures here; the BigInteger record is built only
+    // when someone asks for it (_materialized), since most reads want only the summary or the totals.
+    private readonly bool[] _materialized;
+    private readonly bool[] _narrowInCache;
+    private readonly UInt128[] _totalCollateral;
+    private readonly UInt128[] _totalDebt;
+    private readonly UInt128[] _avgLtv;
+    private readonly UInt128[] _avgLt;
+    private readonly UInt128[] _healthFactor;
     // What the bot's pass reads of the cached data, kept beside it in small arrays: HF below 1, and
     // the total debt in base currency when it fits 128 bits (else _debtWide).
     private readonly bool[] _below;
@@ -68,6 +77,13 @@ internal sealed class AccountDataCache
         _borrowMask = new int[accounts.Length];
         _stableMask = new int[accounts.Length];
         _cached = new UserAccountData[accounts.Length];
+        _materialized = new bool[accounts.Length];
+        _narrowInCache = new bool[accounts.Length];
+        _totalCollateral = new UInt128[accounts.Length];
+        _totalDebt = new UInt128[accounts.Length];
+        _avgLtv = new UInt128[accounts.Length];
+        _avgLt = new UInt128[accounts.Length];
+        _healthFactor = new UInt128[accounts.Length];
         _below = new bool[accounts.Length];
         _debtKey = new UInt128[accounts.Length];
         _debtWide = new bool[accounts.Length];
@@ -149,35 +165,71 @@ internal sealed class AccountDataCache
 
     public UserAccountData Get(int i)
     {
-        var stamp = _cachedAt[i];
-        if (stamp != 0 && !MovedSince(i, stamp))
+        Refresh(i);
+        if (!_materialized[i])
         {
-            return _cached[i];
+            // The 128-bit figures as AaveV3Accounting returns them (no debt: HF is type(uint256).max).
+            var (collateral, debt, ltv) = (_totalCollateral[i], _totalDebt[i], _avgLtv[i]);
+            var borrowable = PercentMul(collateral, ltv);
+            var available = borrowable < debt ? UInt128.Zero : borrowable - debt;
+            var healthFactor = debt == UInt128.Zero ? UInt256.Max : (BigInteger)_healthFactor[i];
+            _cached[i] = new UserAccountData(collateral, debt, available, _avgLt[i], ltv, healthFactor);
+            _materialized[i] = true;
         }
 
-        var data = (_wide[i] || _pricesWide ? null : Compute(i)) ?? AaveV3Accounting.CalculateUserAccountData(_market, _accounts[i], _oracle);
-        _cached[i] = data;
-        _cachedAt[i] = _epoch;
-        _below[i] = data.HealthFactor < WadRayMath.Wad;
-        var debt = data.TotalDebtBase;
-        _debtWide[i] = debt.Sign < 0 || debt.GetBitLength() > 128;
-        _debtKey[i] = _debtWide[i] ? UInt128.Zero : (UInt128)debt;
-        return data;
+        return _cached[i];
     }
 
     /// <summary>
     /// The account's health factor below 1 and its total debt (base currency) as a 128-bit key, from
-    /// the same data as <see cref="Get"/> without copying it; <c>DebtWide</c> when the debt does not fit.
+    /// the same data as <see cref="Get"/> without building it; <c>DebtWide</c> when the debt does not fit.
     /// </summary>
     public (bool Below, UInt128 DebtKey, bool DebtWide) Summary(int i)
     {
+        Refresh(i);
+        return (_below[i], _debtKey[i], _debtWide[i]);
+    }
+
+    /// <summary>
+    /// HF below 1 and the total collateral and debt in base currency, as <see cref="Get"/> gives them;
+    /// <c>Wide</c> (figures zero) when they do not fit 128 bits: read <see cref="Get"/> then.
+    /// </summary>
+    public (bool Below, UInt128 Collateral, UInt128 Debt, bool Wide) Totals(int i)
+    {
+        Refresh(i);
+        return _materialized[i] && !_narrowInCache[i]
+            ? (_below[i], UInt128.Zero, UInt128.Zero, true)
+            : (_below[i], _totalCollateral[i], _totalDebt[i], false);
+    }
+
+    // Recomputes a stale entry: in 128 bits when the bounds allow, else by AaveV3Accounting.
+    private void Refresh(int i)
+    {
         var stamp = _cachedAt[i];
-        if (stamp == 0 || MovedSince(i, stamp))
+        if (stamp != 0 && !MovedSince(i, stamp))
         {
-            Get(i);
+            return;
         }
 
-        return (_below[i], _debtKey[i], _debtWide[i]);
+        _cachedAt[i] = _epoch;
+        if (!_wide[i] && !_pricesWide && Compute(i))
+        {
+            _materialized[i] = false;
+            _narrowInCache[i] = true;
+            _below[i] = _totalDebt[i] != UInt128.Zero && _healthFactor[i] < Wad;
+            _debtKey[i] = _totalDebt[i];
+            _debtWide[i] = false;
+            return;
+        }
+
+        var data = AaveV3Accounting.CalculateUserAccountData(_market, _accounts[i], _oracle);
+        _cached[i] = data;
+        _materialized[i] = true;
+        _narrowInCache[i] = false;
+        _below[i] = data.HealthFactor < WadRayMath.Wad;
+        var debt = data.TotalDebtBase;
+        _debtWide[i] = debt.Sign < 0 || debt.GetBitLength() > 128;
+        _debtKey[i] = _debtWide[i] ? UInt128.Zero : (UInt128)debt;
     }
 
     private bool MovedSince(int i, long stamp)
@@ -194,8 +246,8 @@ internal sealed class AccountDataCache
         return false;
     }
 
-    /// <summary>GenericLogic.calculateUserAccountData in 128 bits; null when a bound is not met (the caller falls back to BigInteger).</summary>
-    private UserAccountData? Compute(int i)
+    /// <summary>GenericLogic.calculateUserAccountData in 128 bits into the entry's arrays; false when a bound is not met (the caller falls back to BigInteger).</summary>
+    private bool Compute(int i)
     {
         var account = _accounts[i];
         UInt128 eModeLtv = 0, eModeLt = 0, eModePrice = 0;
@@ -204,7 +256,7 @@ internal sealed class AccountDataCache
             var category = _market.EMode(account.EMode);
             if (category is null)
             {
-                return null; // the exact path raises the error
+                return false; // the exact path raises the error
             }
 
             (eModeLtv, eModeLt) = ((UInt128)category.LtvBps, (UInt128)category.LiquidationThresholdBps);
@@ -228,13 +280,13 @@ internal sealed class AccountDataCache
             {
                 if (Bits(collateral) + Bits(price) > SafeBits)
                 {
-                    return null;
+                    return false;
                 }
 
                 var balance = collateral * price / _units[r];
                 if (Bits(balance) > BalanceBits)
                 {
-                    return null;
+                    return false;
                 }
 
                 totalCollateral += balance;
@@ -251,13 +303,13 @@ internal sealed class AccountDataCache
             {
                 if (Bits(debt) + Bits(price) > SafeBits)
                 {
-                    return null;
+                    return false;
                 }
 
                 var debtBase = price * debt / _units[r];
                 if (Bits(debtBase) > BalanceBits)
                 {
-                    return null;
+                    return false;
                 }
 
                 totalDebt += debtBase;
@@ -274,26 +326,21 @@ internal sealed class AccountDataCache
             (avgLtv, avgLt) = (0, 0);
         }
 
-        BigInteger healthFactor;
-        if (totalDebt == UInt128.Zero)
-        {
-            healthFactor = UInt256.Max;
-        }
-        else
+        UInt128 healthFactor = 0;
+        if (totalDebt != UInt128.Zero)
         {
             // wadDiv(percentMul(collateral, lt), debt) = (a * WAD + debt / 2) / debt.
             var weighted = PercentMul(totalCollateral, avgLt);
             if (weighted > (Max128 - (totalDebt / 2)) / Wad)
             {
-                return null;
+                return false;
             }
 
             healthFactor = ((weighted * Wad) + (totalDebt / 2)) / totalDebt;
         }
 
-        var borrowable = PercentMul(totalCollateral, avgLtv);
-        var available = borrowable < totalDebt ? UInt128.Zero : borrowable - totalDebt;
-        return new UserAccountData(totalCollateral, totalDebt, available, avgLt, avgLtv, healthFactor);
+        (_totalCollateral[i], _totalDebt[i], _avgLtv[i], _avgLt[i], _healthFactor[i]) = (totalCollateral, totalDebt, avgLtv, avgLt, healthFactor);
+        return true;
     }
 
     // percentMul: (value * percentage + 5000) / 10000; the operands here are far below 2^110.

@@ -6,9 +6,12 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// beyond e^(±x) with x = ln(h / T) / 2 (every collateral price down by e^-x and every debt price
 /// up by e^x at worst). The schedule keeps a clock that adds, per oracle update, the largest
 /// absolute log move of any reserve, and re-screens an account only when the clock passes its
-/// screen time plus its x. Accounts below T (the candidates) are re-screened at every move. So the
-/// set of accounts below T is the one a full rescan finds (ScreeningTests checks it), at a cost
-/// that follows the accounts near T instead of the book size.
+/// screen time plus its x. The same holds the other way for an account below T (a candidate): it
+/// can only rise to T after a move beyond e^(±x) with x = ln(T / h) / 2, so deep candidates are not
+/// re-screened either; their screen value may be stale, only their side of T is guaranteed (exact
+/// figures come from the exact model). So the set of accounts below T is the one a full rescan
+/// finds (ScreeningTests checks it), at a cost that follows the accounts near T instead of the
+/// book size or the depth of the cascade.
 /// </summary>
 internal sealed class ScreenSchedule
 {
@@ -93,26 +96,27 @@ internal sealed class ScreenSchedule
             _stale |= !below;
         }
 
-        if (below || double.IsPositiveInfinity(healthFactor))
+        // No debt (infinite) or no weighted collateral (zero): no price move can carry it across T.
+        if (double.IsPositiveInfinity(healthFactor) || !(healthFactor > 0))
         {
             _deadline[i] = double.PositiveInfinity;
             return;
         }
 
-        var tolerance = Math.Log(healthFactor / _threshold) / 2;
+        var tolerance = Math.Abs(Math.Log(healthFactor / _threshold)) / 2;
         _deadline[i] = Clock + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
         _due.Enqueue(i, _deadline[i]);
     }
 
-    /// <summary>Accounts to screen again now: every candidate and every account whose tolerance the clock passed.</summary>
+    /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance the clock passed.</summary>
     public List<int> TakeDue()
     {
-        var due = new List<int>(Candidates);
+        var due = new List<int>();
         while (_due.TryPeek(out var i, out var deadline) && deadline <= Clock)
         {
             _due.Dequeue();
-            // A later screen replaced this entry (or made the account a candidate, already listed).
-            if (!_candidate[i] && deadline == _deadline[i])
+            // A later screen replaced this entry.
+            if (deadline == _deadline[i])
             {
                 _deadline[i] = double.PositiveInfinity;
                 due.Add(i);
