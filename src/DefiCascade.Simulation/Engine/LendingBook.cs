@@ -326,6 +326,18 @@ public sealed partial class LendingBook
 
         _debtCount[i] = debtEnd - _debtStart[i];
         _collateralCount[i] = collateralEnd - _collateralStart[i];
+        int collateralMask = 0, debtMask = 0;
+        for (var k = _collateralStart[i]; k < collateralEnd; k++)
+        {
+            collateralMask |= 1 << _collateralReserves[k];
+        }
+
+        for (var k = _debtStart[i]; k < debtEnd; k++)
+        {
+            debtMask |= 1 << _debtReserves[k];
+        }
+
+        _schedule.Shape(i, collateralMask, debtMask);
     }
 
     private static int Limit(int[] starts, int total, int i) => i + 1 < starts.Length ? starts[i + 1] : total;

@@ -1,17 +1,20 @@
 namespace DefiCascade.Simulation.Engine.Screening;
 
 /// <summary>
-/// Which accounts of a book must be screened again after oracle prices move. An account screened
-/// at health factor h &gt;= threshold T can only fall below T after some price moved by a factor
-/// beyond e^(±x) with x = ln(h / T) / 2 (every collateral price down by e^-x and every debt price
-/// up by e^x at worst). The schedule keeps a clock that adds, per oracle update, the largest
-/// absolute log move of any reserve, and re-screens an account only when the clock passes its
-/// screen time plus its x. The same holds the other way for an account below T (a candidate): it
-/// can only rise to T after a move beyond e^(±x) with x = ln(T / h) / 2, so deep candidates are not
-/// re-screened either; their screen value may be stale, only their side of T is guaranteed (exact
-/// figures come from the exact model). So the set of accounts below T is the one a full rescan
-/// finds (ScreeningTests checks it), at a cost that follows the accounts near T instead of the
-/// book size or the depth of the cascade.
+/// Which accounts of a book must be screened again after oracle prices move. An account's screen
+/// health factor h is its weighted collateral over its debt, each a positive sum of amounts times
+/// prices; when every one of its collateral prices moved by a log factor of at most a and every one
+/// of its debt prices by at most b, h moved by a factor within e^(±(a + b)). Accounts are grouped
+/// by exposure (which reserves their collateral and debt are in); each group keeps a clock that
+/// adds, per oracle update, the largest absolute log move among its collateral reserves plus the
+/// largest among its debt reserves. An account screened at h is screened again only when its
+/// group's clock has moved by |ln(h / T)| since, the first moment it could have crossed the
+/// threshold T from either side. So the set of accounts below T (the candidates) is the one a full
+/// rescan finds (ScreeningTests checks it), at a cost that follows the accounts near T instead of
+/// the book size or the depth of the cascade. A candidate's screen value may be stale; only its
+/// side of T is guaranteed (exact figures come from the exact model). A group whose debt is in
+/// stablecoins does not count the stablecoins' stillness as a move, so in a crash an account is
+/// screened about once as it approaches T rather than once per halving of its distance.
 /// </summary>
 internal sealed class ScreenSchedule
 {
@@ -21,9 +24,14 @@ internal sealed class ScreenSchedule
 
     private readonly double _threshold;
     private readonly double[] _deadline;
+    private readonly int[] _version;
+    private readonly int[] _group;
     private readonly bool[] _candidate;
-    private readonly PriorityQueue<int, double> _due = new();
     private readonly List<int> _candidates = [];
+    private readonly Dictionary<(int Collateral, int Debt), int> _groupOf = new();
+    private readonly List<(int Collateral, int Debt)> _groupMasks = [];
+    private readonly List<double> _clocks = [];
+    private readonly List<PriorityQueue<(int Account, int Version), double>> _due = [];
     private double[] _logPrices = [];
     // Accounts in _candidates; an account that left the candidates is dropped lazily (_stale).
     private readonly bool[] _listed;
@@ -34,12 +42,21 @@ internal sealed class ScreenSchedule
     {
         _threshold = threshold;
         _deadline = new double[accounts];
+        _version = new int[accounts];
+        _group = new int[accounts];
         _candidate = new bool[accounts];
         _listed = new bool[accounts];
+        Group(0, 0);
     }
 
-    /// <summary>Sum of the largest absolute log price move of every oracle update so far.</summary>
+    /// <summary>Sum, over oracle updates, of the largest absolute log move of any reserve (the loosest group's clock is at most twice this).</summary>
     public double Clock { get; private set; }
+
+    /// <summary>Exposure groups so far (distinct collateral and debt reserve sets).</summary>
+    public int Groups => _clocks.Count;
+
+    /// <summary>Sets which reserves account <paramref name="i"/>'s screen reads (bits), before placing it.</summary>
+    public void Shape(int i, int collateralMask, int debtMask) => _group[i] = Group(collateralMask, debtMask);
 
     /// <summary>Accounts whose last screen is below the threshold, in ascending order.</summary>
     public List<int> Candidates
@@ -62,24 +79,32 @@ internal sealed class ScreenSchedule
         }
     }
 
-    /// <summary>Starts the clock's price reference without moving it (the first full screen).</summary>
+    /// <summary>Starts the clocks' price reference without moving them (the first full screen).</summary>
     public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
 
-    /// <summary>Moves the clock by the largest absolute log move from the last prices.</summary>
+    /// <summary>Moves every group's clock by its largest absolute log moves from the last prices.</summary>
     public void Advance(double[] prices)
     {
+        Span<double> moves = stackalloc double[prices.Length];
         var largest = 0.0;
         for (var r = 0; r < prices.Length; r++)
         {
             var log = Math.Log(prices[r]);
-            largest = Math.Max(largest, Math.Abs(log - _logPrices[r]));
+            moves[r] = Math.Abs(log - _logPrices[r]);
+            largest = Math.Max(largest, moves[r]);
             _logPrices[r] = log;
         }
 
-        Clock += (largest * (1 + RelativeSlack)) + AbsoluteSlack;
+        Clock += largest;
+        for (var g = 0; g < _clocks.Count; g++)
+        {
+            var (collateral, debt) = _groupMasks[g];
+            var move = Largest(moves, collateral) + Largest(moves, debt);
+            _clocks[g] += (move * (1 + RelativeSlack)) + AbsoluteSlack;
+        }
     }
 
-    /// <summary>Records a fresh screen of account <paramref name="i"/> at the current clock.</summary>
+    /// <summary>Records a fresh screen of account <paramref name="i"/> at its group's current clock.</summary>
     public void Place(int i, double healthFactor)
     {
         var below = !(healthFactor >= _threshold);
@@ -96,6 +121,8 @@ internal sealed class ScreenSchedule
             _stale |= !below;
         }
 
+        // Any earlier entry of this account in a queue is now stale.
+        _version[i]++;
         // No debt (infinite) or no weighted collateral (zero): no price move can carry it across T.
         if (double.IsPositiveInfinity(healthFactor) || !(healthFactor > 0))
         {
@@ -103,26 +130,61 @@ internal sealed class ScreenSchedule
             return;
         }
 
-        var tolerance = Math.Abs(Math.Log(healthFactor / _threshold)) / 2;
-        _deadline[i] = Clock + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
-        _due.Enqueue(i, _deadline[i]);
+        var g = _group[i];
+        var tolerance = Math.Abs(Math.Log(healthFactor / _threshold));
+        _deadline[i] = _clocks[g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
+        _due[g].Enqueue((i, _version[i]), _deadline[i]);
     }
 
-    /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance the clock passed.</summary>
+    /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed.</summary>
     public List<int> TakeDue()
     {
         var due = new List<int>();
-        while (_due.TryPeek(out var i, out var deadline) && deadline <= Clock)
+        for (var g = 0; g < _due.Count; g++)
         {
-            _due.Dequeue();
-            // A later screen replaced this entry.
-            if (deadline == _deadline[i])
+            var queue = _due[g];
+            var clock = _clocks[g];
+            while (queue.TryPeek(out var entry, out var deadline) && deadline <= clock)
             {
-                _deadline[i] = double.PositiveInfinity;
-                due.Add(i);
+                queue.Dequeue();
+                // A later screen replaced this entry.
+                if (entry.Version == _version[entry.Account])
+                {
+                    _version[entry.Account]++;
+                    _deadline[entry.Account] = double.PositiveInfinity;
+                    due.Add(entry.Account);
+                }
             }
         }
 
         return due;
+    }
+
+    private int Group(int collateralMask, int debtMask)
+    {
+        if (!_groupOf.TryGetValue((collateralMask, debtMask), out var g))
+        {
+            g = _clocks.Count;
+            _groupOf[(collateralMask, debtMask)] = g;
+            _groupMasks.Add((collateralMask, debtMask));
+            _clocks.Add(0);
+            _due.Add(new PriorityQueue<(int Account, int Version), double>());
+        }
+
+        return g;
+    }
+
+    private static double Largest(ReadOnlySpan<double> moves, int mask)
+    {
+        var largest = 0.0;
+        for (var r = 0; mask != 0; r++, mask >>= 1)
+        {
+            if ((mask & 1) != 0)
+            {
+                largest = Math.Max(largest, moves[r]);
+            }
+        }
+
+        return largest;
     }
 }
