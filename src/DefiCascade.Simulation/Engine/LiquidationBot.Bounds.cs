@@ -18,8 +18,13 @@ public sealed partial class LiquidationBot
 {
     private static readonly BigInteger TwoRay = WadRayMath.Ray * 2;
 
-    // Keyed by book, e-mode, collateral and debt reserve packed in one int (KeyOf); cleared whenever a pool moves.
-    private readonly Dictionary<int, PairBound> _bounds = new();
+    // Per book, slot (e-mode, collateral, debt) (SlotOf): the class's bound on the current pools, valid
+    // while its stamp equals _boundGeneration; ClearBounds (a pool moved) invalidates them all at once.
+    private PairBound[][] _bounds = [];
+    private int[][] _boundStamps = [];
+    private int _boundGeneration = 1;
+
+    private void ClearBounds() => _boundGeneration++;
 
     /// <summary>True when the exact <see cref="Decide"/> would surely return no plan, with <paramref name="reason"/> its reason.</summary>
     /// <remarks>
@@ -63,7 +68,7 @@ public sealed partial class LiquidationBot
                     continue;
                 }
 
-                var bound = Bound(book, b, c, d, eMode);
+                ref readonly var bound = ref Bound(book, b, c, d, eMode);
                 var debt = (double)book.DebtOf(i, d);
                 if (!bound.SurelyFails(collateral, debt))
                 {
@@ -87,7 +92,7 @@ public sealed partial class LiquidationBot
     private const double LadderRetrySlope = 0.5;
     private readonly Dictionary<int, double> _ladderStoppedAtSlope = new();
 
-    private bool LadderSettles(PairBound bound, int key, double collateral, double debt)
+    private bool LadderSettles(in PairBound bound, int key, double collateral, double debt)
     {
         if (bound.Ladder is not { } ladder
             || (_ladderStoppedAtSlope.TryGetValue(key, out var stopped) && bound.S > stopped * LadderRetrySlope))
@@ -111,16 +116,28 @@ public sealed partial class LiquidationBot
 
     private static int KeyOf(int b, int c, int d, int eMode) => (b << 24) | (eMode << 16) | (c << 8) | d;
 
-    private PairBound Bound(LendingBook book, int b, int c, int d, int eMode)
+    private ref readonly PairBound Bound(LendingBook book, int b, int c, int d, int eMode)
     {
-        var key = KeyOf(b, c, d, eMode);
-        if (!_bounds.TryGetValue(key, out var bound))
+        var reserves = book.Market.Reserves.Count;
+        if (_bounds.Length != _state.Books.Count)
         {
-            bound = ComputeBound(book, c, d, eMode);
-            _bounds[key] = bound;
+            _bounds = _state.Books.Select(x => new PairBound[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
+            _boundStamps = _state.Books.Select(x => new int[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
         }
 
-        return bound;
+        if (eMode is < 0 or > 255)
+        {
+            throw new InvalidOperationException($"e-mode category {eMode} is outside Aave's uint8 range");
+        }
+
+        var slot = (((eMode * reserves) + c) * reserves) + d;
+        if (_boundStamps[b][slot] != _boundGeneration)
+        {
+            _bounds[b][slot] = ComputeBound(book, c, d, eMode);
+            _boundStamps[b][slot] = _boundGeneration;
+        }
+
+        return ref _bounds[b][slot];
     }
 
     private PairBound ComputeBound(LendingBook book, int c, int d, int eMode)

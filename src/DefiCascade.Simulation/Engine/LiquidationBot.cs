@@ -31,6 +31,10 @@ public sealed partial class LiquidationBot
     // Per book, the block's exact data of accounts below HF 1; reused so its capacity (tens of
     // thousands of entries holding BigIntegers) is not regrown, entry by entry, every block.
     private readonly Dictionary<int, UserAccountData>[] _known;
+    // The block's work list of one book (reused).
+    private readonly List<int> _queue = [];
+    // Per book, liquidationCalls made on each account this block (reused).
+    private readonly Dictionary<int, int>[] _calls;
     // Per book, each account's e-mode category (fixed for the run), read without touching the account.
     private readonly int[][] _eModes;
 
@@ -42,6 +46,7 @@ public sealed partial class LiquidationBot
         _verdicts = state.Books.Select(b => new UnliquidatableReason[b.Accounts.Length]).ToArray();
         _orders = state.Books.Select(b => new CandidateOrder(b.Accounts.Length)).ToArray();
         _known = state.Books.Select(_ => new Dictionary<int, UserAccountData>()).ToArray();
+        _calls = state.Books.Select(_ => new Dictionary<int, int>()).ToArray();
         _eModes = state.Books.Select(b => b.Accounts.Select(a => a.EMode).ToArray()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
@@ -66,7 +71,7 @@ public sealed partial class LiquidationBot
     public BlockActivity RunBlock(int block)
     {
         _router.PoolsMoved();
-        _bounds.Clear();
+        ClearBounds();
         _ladderStoppedAtSlope.Clear();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock) { CapLeftUsd = CapPerBlockUsd, Paused = Paused };
@@ -127,11 +132,15 @@ public sealed partial class LiquidationBot
             return;
         }
 
-        var queue = new Queue<int>(ordered);
-        var calls = new Dictionary<int, int>();
-        while (queue.Count > 0)
+        // The competition order, then accounts liquidated this block that are still below, in the order they were (FIFO).
+        var queue = _queue;
+        queue.Clear();
+        queue.AddRange(ordered);
+        var calls = _calls[b];
+        calls.Clear();
+        for (var next = 0; next < queue.Count; next++)
         {
-            var i = queue.Dequeue();
+            var i = queue[next];
             // Oracle prices are fixed within the block: the data holds until this account is liquidated
             // (the book's exact-data cache knows; the naive reference keeps the block's map instead).
             var (below, debtKey, debtWide) = book.NaiveRescan && known.TryGetValue(i, out var kept)
@@ -184,11 +193,12 @@ public sealed partial class LiquidationBot
 
             Execute(block, book, i, plan, activity);
             _verdicts[b][i] = UnliquidatableReason.None;
-            calls[i] = calls.GetValueOrDefault(i) + 1;
+            var made = calls.GetValueOrDefault(i) + 1;
+            calls[i] = made;
             book.RescreenAccount(i);
-            if (calls[i] < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + LendingBook.ScreenMargin)
+            if (made < MaxCallsPerAccountPerBlock && book.ScreenHealthFactor(i) < 1.0 + LendingBook.ScreenMargin)
             {
-                queue.Enqueue(i);
+                queue.Add(i);
             }
         }
     }
@@ -213,7 +223,7 @@ public sealed partial class LiquidationBot
         if (plan.Route is { } route)
         {
             var sale = _router.Execute(route, result.CollateralToLiquidator);
-            _bounds.Clear();
+            ClearBounds();
             proceeds = sale.AmountOut;
             NetFlowUsd[collateralAsset] -= _state.ExternalValue(collateralAsset, result.CollateralToLiquidator);
             NetFlowUsd[debtAsset] += _state.ExternalValue(debtAsset, proceeds);

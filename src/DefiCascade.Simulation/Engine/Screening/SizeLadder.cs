@@ -18,6 +18,7 @@ namespace DefiCascade.Simulation.Engine.Screening;
 ///   max(S_j, 0) * D + A * r_j + 2,   S_j = K * r_j - 1 - flash fee,
 /// the first interval [0, y_1) taking the probe's rate like the exact path's own first test
 /// (SmallestSliceThatMightPay). Once some S_j &lt;= 0 the bound holds for every larger size too.
+/// An interval too coarse for the test is split at its geometric middle (a quote there) a few times.
 /// An account is settled when every interval up to its largest possible seizure is below the gas
 /// (and the USD rounding of the profit), and that seizure is known to fill (a larger ladder point
 /// filled): then every slice the exact path could try loses, every sale it would make fills, and
@@ -60,6 +61,35 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
         return _settledBelow >= seizedMax && _filled >= seizedMax;
     }
 
+    // A failing interval is split at its geometric middle up to this many times (to a ratio of 2^(1/8)).
+    private const int RefineDepth = 3;
+
+    // True when every slice seizing in [low, high) loses, selling at most at lowRate (the rate at low).
+    private bool IntervalLoses(double low, double lowRate, double high, int depth)
+    {
+        var repaid = ((high + bound.A) / bound.K * (1 + PairBound.Slack)) + 1;
+        if (bound.Loses((Math.Max(bound.SlopeAt(lowRate), 0) * repaid) + (bound.A * lowRate) + 2))
+        {
+            return true;
+        }
+
+        if (depth == 0)
+        {
+            return false;
+        }
+
+        var quote = sell(new BigInteger(Math.Ceiling(Math.Sqrt(low * high))));
+        Quotes++;
+        if (!quote.Filled || quote.AmountIn.IsZero)
+        {
+            return false;
+        }
+
+        var middle = (double)quote.AmountIn;
+        var middleRate = (double)quote.AmountOut / middle;
+        return IntervalLoses(low, lowRate, middle, depth - 1) && IntervalLoses(middle, middleRate, high, depth - 1);
+    }
+
     private void Start()
     {
         // y_0: the probe, at the probe's rate (the exact path's first test uses it for every size).
@@ -99,10 +129,8 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
             return;
         }
 
-        // The interval [last, size) sells at most at the previous point's rate.
-        var previousRate = _rates[^2];
-        var repaid = ((size + bound.A) / bound.K * (1 + PairBound.Slack)) + 1;
-        if (!bound.Loses((Math.Max(bound.SlopeAt(previousRate), 0) * repaid) + (bound.A * previousRate) + 2))
+        // The interval [last, size) sells at most at the previous point's rate; split it where that is too coarse.
+        if (!IntervalLoses(last, _rates[^2], size, RefineDepth))
         {
             _settleBroken = true;
             return;
