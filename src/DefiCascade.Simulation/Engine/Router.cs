@@ -80,11 +80,23 @@ public sealed class Router
     }
 
     /// <summary>The best filled quote for selling <paramref name="amountIn"/>; if none fills, the best partial one.</summary>
+    /// <remarks>
+    /// Routes are quoted in their fixed order (ties keep the first); a route is skipped without quoting
+    /// when a filled quote is in hand and the route's <see cref="RateBound"/> proves it cannot pay more,
+    /// so it could not have replaced that quote anyway.
+    /// </remarks>
     public RouteQuote Best(string tokenIn, string tokenOut, BigInteger amountIn)
     {
         RouteQuote best = default;
+        var amount = (double)amountIn;
         foreach (var route in Routes(tokenIn, tokenOut))
         {
+            if (best.Filled && amount * RateBound(route) * (1 + RateSlack) < (double)best.AmountOut * (1 - RateSlack))
+            {
+                RoutesSkipped++;
+                continue;
+            }
+
             var quote = Quote(route, amountIn);
             var better = best.Route is null
                 || (quote.Filled && !best.Filled)
@@ -99,6 +111,40 @@ public sealed class Router
     }
 
     public RouteQuote Quote(Route route, BigInteger amountIn) => Walk(route, amountIn, execute: false);
+
+    /// <summary>Route quotes <see cref="Best"/> skipped by the rate bound so far.</summary>
+    public long RoutesSkipped { get; private set; }
+
+    // Relative slack over the double rounding of prices and amounts (~1e-15 each).
+    private const double RateSlack = 1e-9;
+    private static readonly double Q96 = Math.Pow(2, 96);
+
+    /// <summary>
+    /// An upper bound on the route's output per unit of input at any size: each hop pays at most its
+    /// current marginal price net of its fee (a swap moves the price against the seller and rounds its
+    /// output down; V2's constant product likewise), and a hop's output is the next hop's input. The
+    /// Q64.96 price may be floored (V2 derives it from its reserves), so the bound takes (sqrtP + 1)^2
+    /// selling token0 and 1 / sqrtP^2 selling token1; an empty side (sqrtP 0) bounds nothing.
+    /// </summary>
+    public double RateBound(Route route)
+    {
+        var rate = 1.0;
+        foreach (var (pool, zeroForOne) in route.Hops)
+        {
+            var amm = _pools[pool];
+            var sqrt = (double)amm.SqrtPriceX96 / Q96;
+            if (!(sqrt > 0) || double.IsInfinity(sqrt))
+            {
+                return double.PositiveInfinity;
+            }
+
+            // (sqrtP + 1) / sqrtP <= 1 + 2^-32 above MIN_SQRT_RATIO: inside the slack.
+            var price = zeroForOne ? sqrt * sqrt * (1 + RateSlack) : 1 / (sqrt * sqrt);
+            rate *= price * (1 - (amm.FeePips / 1_000_000.0)) * (1 + RateSlack);
+        }
+
+        return rate;
+    }
 
     public RouteQuote Execute(Route route, BigInteger amountIn)
     {

@@ -23,6 +23,10 @@ internal sealed class CandidateOrder(int accounts)
     private readonly bool[] _wideKey = new bool[accounts];
     private readonly List<int> _added = [];
     private List<int> _order = [];
+    // Buffers reused from block to block: at a deep cascade they hold tens of thousands of entries,
+    // and fresh ones every block would land on the large-object heap (only freed by full collections).
+    private List<int> _spare = [];
+    private (UInt128 Debt, int Account)[] _entries = [];
     private int _round;
     private bool _wide;
 
@@ -65,7 +69,9 @@ internal sealed class CandidateOrder(int accounts)
     public List<int> Ordered()
     {
         // Last block's sequence restricted to this block's accounts, then the newcomers.
-        var next = new List<int>(_added.Count);
+        var next = _spare;
+        next.Clear();
+        _spare = _order;
         var consumed = -_round;
         foreach (var i in _order)
         {
@@ -92,7 +98,12 @@ internal sealed class CandidateOrder(int accounts)
             return next;
         }
 
-        var entries = new (UInt128 Debt, int Account)[next.Count];
+        if (_entries.Length < next.Count)
+        {
+            _entries = new (UInt128 Debt, int Account)[Math.Max(next.Count, _entries.Length * 2)];
+        }
+
+        var entries = _entries.AsSpan(0, next.Count);
         for (var k = 0; k < next.Count; k++)
         {
             entries[k] = (_narrowKey[next[k]], next[k]);
@@ -100,7 +111,7 @@ internal sealed class CandidateOrder(int accounts)
 
         if (!InsertionSort(entries))
         {
-            Array.Sort(entries, static (x, y) => x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
+            entries.Sort(static (x, y) => x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
         }
 
         for (var k = 0; k < entries.Length; k++)
@@ -113,7 +124,7 @@ internal sealed class CandidateOrder(int accounts)
     }
 
     // Sorts in place when the input is nearly sorted; false (input then partly sorted) past the move budget.
-    private static bool InsertionSort((UInt128 Debt, int Account)[] entries)
+    private static bool InsertionSort(Span<(UInt128 Debt, int Account)> entries)
     {
         var budget = (long)MovesPerEntry * entries.Length;
         for (var k = 1; k < entries.Length; k++)

@@ -32,6 +32,7 @@ internal sealed class ScreenSchedule
     private readonly List<(int Collateral, int Debt)> _groupMasks = [];
     private readonly List<double> _clocks = [];
     private readonly List<PriorityQueue<(int Account, int Version), double>> _due = [];
+    private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
     // Accounts in _candidates; an account that left the candidates is dropped lazily (_stale).
     private readonly bool[] _listed;
@@ -136,10 +137,11 @@ internal sealed class ScreenSchedule
         _due[g].Enqueue((i, _version[i]), _deadline[i]);
     }
 
-    /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed.</summary>
+    /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed (a list reused by the next call).</summary>
     public List<int> TakeDue()
     {
-        var due = new List<int>();
+        var due = _dueNow;
+        due.Clear();
         for (var g = 0; g < _due.Count; g++)
         {
             var queue = _due[g];
