@@ -264,6 +264,12 @@ public sealed partial class LendingBook
     /// <summary>Underlying debt of a reserve, raw units, as the exact data uses it.</summary>
     internal UInt128 DebtOf(int i, int reserve) => _exact.Debt(i, reserve);
 
+    /// <summary><see cref="CollateralOf"/> as a double (the bot's class bounds).</summary>
+    internal double CollateralAmount(int i, int reserve) => _exact.CollateralAmount(i, reserve);
+
+    /// <summary><see cref="DebtOf"/> as a double (the bot's class bounds).</summary>
+    internal double DebtAmount(int i, int reserve) => _exact.DebtAmount(i, reserve);
+
     private IEnumerable<int> ScanCandidates()
     {
         for (var i = 0; i < _screenHf.Length; i++)

@@ -60,7 +60,7 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
-            var collateral = (double)book.CollateralOf(i, c);
+            var collateral = book.CollateralAmount(i, c);
             for (var (d, dBits) = (0, borrowMask); dBits != 0; d++, dBits >>= 1)
             {
                 if ((dBits & 1) == 0)
@@ -69,7 +69,7 @@ public sealed partial class LiquidationBot
                 }
 
                 ref readonly var bound = ref Bound(book, b, c, d, eMode);
-                var debt = (double)book.DebtOf(i, d);
+                var debt = book.DebtAmount(i, d);
                 if (!bound.SurelyFails(collateral, debt))
                 {
                     if (!LadderSettles(bound, KeyOf(b, c, d, eMode), collateral, debt))

@@ -264,10 +264,9 @@ public sealed partial class LiquidationBot
         return data.TotalDebtBase < _dustBase;
     }
 
-    // The same test on a total debt that fits 128 bits.
+    // The same test on a total debt that fits 128 bits (RunBlock refreshed the threshold: gas prices hold within a block).
     private bool IsDust(UInt128 totalDebtBase)
     {
-        RefreshDust();
         return _dustFits ? totalDebtBase < _dustBase128 : _dustBase.Sign > 0;
     }
 

@@ -73,6 +73,7 @@ public sealed partial class LiquidationBot
         _router.PoolsMoved();
         ClearBounds();
         _ladderStoppedAtSlope.Clear();
+        RefreshDust();
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock) { CapLeftUsd = CapPerBlockUsd, Paused = Paused };
         for (var b = 0; b < _state.Books.Count; b++)

@@ -57,6 +57,11 @@ internal sealed class AccountDataCache
     private readonly UInt128[] _prices;
     private bool _pricesWide;
     private long _epoch = 1;
+    // The latest epoch at which any reserve's price changed: an entry stamped at or after it is fresh.
+    private long _lastPriceChange;
+    // Collateral and debt amounts as doubles (the bot's class bounds read them), kept with the 128-bit ones.
+    private readonly double[] _collateralAmount;
+    private readonly double[] _debtAmount;
 
     public AccountDataCache(AaveV3Market market, AaveAccount[] accounts, ArrayPriceOracle oracle)
     {
@@ -70,6 +75,8 @@ internal sealed class AccountDataCache
         }
 
         _collateral = new UInt128[accounts.Length * _reserves];
+        _collateralAmount = new double[accounts.Length * _reserves];
+        _debtAmount = new double[accounts.Length * _reserves];
         _debt = new UInt128[accounts.Length * _reserves];
         _wide = new bool[accounts.Length];
         _reserveMask = new int[accounts.Length];
@@ -100,6 +107,12 @@ internal sealed class AccountDataCache
     /// <summary>Underlying debt (variable + stable), raw units.</summary>
     public UInt128 Debt(int account, int reserve) => _debt[(account * _reserves) + reserve];
 
+    /// <summary><see cref="Collateral"/> as a double (nearest).</summary>
+    public double CollateralAmount(int account, int reserve) => _collateralAmount[(account * _reserves) + reserve];
+
+    /// <summary><see cref="Debt"/> as a double (nearest).</summary>
+    public double DebtAmount(int account, int reserve) => _debtAmount[(account * _reserves) + reserve];
+
     /// <summary>Reserves the account's collateral counts in (LT &gt; 0 and enabled), as bits; read from arrays, not the account.</summary>
     public int CollateralMask(int account) => _collateralMask[account];
 
@@ -124,6 +137,7 @@ internal sealed class AccountDataCache
             {
                 _prices[r] = value;
                 _reserveChangedAt[r] = _epoch;
+                _lastPriceChange = _epoch;
             }
         }
     }
@@ -146,6 +160,8 @@ internal sealed class AccountDataCache
             wide |= collateral.GetBitLength() > 100 || debt.GetBitLength() > 100;
             _collateral[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)collateral;
             _debt[(i * _reserves) + r] = wide ? UInt128.Zero : (UInt128)debt;
+            _collateralAmount[(i * _reserves) + r] = wide ? 0 : (double)_collateral[(i * _reserves) + r];
+            _debtAmount[(i * _reserves) + r] = wide ? 0 : (double)_debt[(i * _reserves) + r];
             mask |= account.IsUsingAsCollateral(r) || account.IsBorrowing(r) ? 1 << r : 0;
             collateralMask |= reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? 1 << r : 0;
             borrowMask |= account.IsBorrowing(r) ? 1 << r : 0;
@@ -206,7 +222,7 @@ internal sealed class AccountDataCache
     private void Refresh(int i)
     {
         var stamp = _cachedAt[i];
-        if (stamp != 0 && !MovedSince(i, stamp))
+        if (stamp != 0 && (stamp >= _lastPriceChange || !MovedSince(i, stamp)))
         {
             return;
         }
