@@ -89,6 +89,9 @@ public static class UInt256
         }
     }
 
+    // 10^0 .. 10^77 (every power below 2^256), built once: Token.Unit is read in every hot loop.
+    private static readonly BigInteger[] Powers10 = Enumerable.Range(0, 78).Select(e => BigInteger.Pow(10, e)).ToArray();
+
     public static BigInteger Pow10(int exponent)
     {
         if (exponent < 0 || exponent > 77)
@@ -96,6 +99,6 @@ public static class UInt256
             throw new ArgumentOutOfRangeException(nameof(exponent));
         }
 
-        return BigInteger.Pow(10, exponent);
+        return Powers10[exponent];
     }
 }

@@ -14,9 +14,12 @@ namespace DefiCascade.Benchmarks.Cascade;
 /// reference that rescreens and re-examines every position every block, in the same run. The
 /// engine is built in the iteration setup: the measured time is the cascade alone. Loading is
 /// measured apart (LoadScaleBenchmark). A naive
-/// 1M run takes minutes, so every case runs twice without warm-up (monitoring strategy).
+/// 1M run takes minutes, so every case runs twice without warm-up (monitoring strategy). Both run
+/// with the server GC, as the CLI does (DefiCascade.Cli.csproj): on a 1M book the workstation GC's
+/// small first generation alone costs seconds.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[GcServer(true)]
 [MemoryDiagnoser]
 public class CascadeScaleBenchmark
 {
