@@ -220,6 +220,10 @@ public sealed partial class LendingBook
     public UserAccountData AccountData(int i) =>
         NaiveRescan ? AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle) : _exact.Get(i);
 
+    /// <summary><see cref="AccountData"/> for a one-off read: the same figures, not kept (see AccountDataCache.Peek).</summary>
+    internal UserAccountData PeekAccountData(int i) =>
+        NaiveRescan ? AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle) : _exact.Peek(i);
+
     /// <summary>HF below 1 and the total debt as a 128-bit key (DebtWide: past 128 bits), as <see cref="AccountData"/> gives them.</summary>
     internal (bool Below, UInt128 DebtKey, bool DebtWide) AccountSummary(int i)
     {

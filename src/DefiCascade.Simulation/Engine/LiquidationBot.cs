@@ -171,7 +171,7 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
-            var data = known.Remove(i, out var cached) ? cached : book.AccountData(i);
+            var data = known.Remove(i, out var cached) ? cached : book.PeekAccountData(i);
             var decision = Decide(book, i, data);
             if (decision.Plan is not { } decided)
             {
@@ -237,7 +237,7 @@ public sealed partial class LiquidationBot
             block, book.Market.Name, account.User,
             book.Market.Reserves[plan.Collateral].Token.Symbol, book.Market.Reserves[plan.Debt].Token.Symbol,
             result.DebtRepaid, result.CollateralToLiquidator, result.ProtocolFee, proceeds,
-            result.HealthFactorBefore, book.AccountData(i).HealthFactor, result.CloseFactorBps, result.CollateralCapBinding,
+            result.HealthFactorBefore, book.PeekAccountData(i).HealthFactor, result.CloseFactorBps, result.CollateralCapBinding,
             result.DebtRepaid * oracle[plan.Debt] / debtUnit,
             (result.CollateralToLiquidator + result.ProtocolFee) * oracle[plan.Collateral] / collateralUnit,
             result.ProtocolFee * oracle[plan.Collateral] / collateralUnit,

@@ -184,16 +184,32 @@ internal sealed class AccountDataCache
         Refresh(i);
         if (!_materialized[i])
         {
-            // The 128-bit figures as AaveV3Accounting returns them (no debt: HF is type(uint256).max).
-            var (collateral, debt, ltv) = (_totalCollateral[i], _totalDebt[i], _avgLtv[i]);
-            var borrowable = PercentMul(collateral, ltv);
-            var available = borrowable < debt ? UInt128.Zero : borrowable - debt;
-            var healthFactor = debt == UInt128.Zero ? UInt256.Max : (BigInteger)_healthFactor[i];
-            _cached[i] = new UserAccountData(collateral, debt, available, _avgLt[i], ltv, healthFactor);
+            _cached[i] = Build(i);
             _materialized[i] = true;
         }
 
         return _cached[i];
+    }
+
+    /// <summary>
+    /// The same figures as <see cref="Get"/>, built without keeping the record: for one-off reads in the
+    /// bot's hot path, which would otherwise store young BigIntegers into this long-lived array (every
+    /// such store is a reference the garbage collector must trace from the old generation).
+    /// </summary>
+    public UserAccountData Peek(int i)
+    {
+        Refresh(i);
+        return _materialized[i] ? _cached[i] : Build(i);
+    }
+
+    // The 128-bit figures as AaveV3Accounting returns them (no debt: HF is type(uint256).max).
+    private UserAccountData Build(int i)
+    {
+        var (collateral, debt, ltv) = (_totalCollateral[i], _totalDebt[i], _avgLtv[i]);
+        var borrowable = PercentMul(collateral, ltv);
+        var available = borrowable < debt ? UInt128.Zero : borrowable - debt;
+        var healthFactor = debt == UInt128.Zero ? UInt256.Max : (BigInteger)_healthFactor[i];
+        return new UserAccountData(collateral, debt, available, _avgLt[i], ltv, healthFactor);
     }
 
     /// <summary>

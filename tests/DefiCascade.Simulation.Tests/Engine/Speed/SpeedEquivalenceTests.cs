@@ -76,6 +76,26 @@ public class SpeedEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// A deeper book, where large accounts sit below HF 1 with classes whose probe rate beats the bonus by
+    /// a hair: the size ladder (with its interval splitting) settles hundreds of visits without exact pricing.
+    /// Its proofs must leave the result the naive engine's, byte for byte.
+    /// </summary>
+    [Fact]
+    public void Size_ladder_settles_large_accounts_and_leaves_the_naive_result()
+    {
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 60_000, Seed = 404 });
+        var scenario = ScenarioLoader.Parse(Crash, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
+
+        var engine = new CascadeEngine(snapshot, scenario, seed: 5);
+        var scaled = engine.Run();
+        var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
+
+        Assert.True(engine.LadderSettled > 100, $"the ladder should settle hundreds of account visits here, got {engine.LadderSettled}");
+        Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
+        Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
+    }
+
     [Fact]
     public void Cached_account_data_equals_the_exact_model_under_random_price_moves()
     {
