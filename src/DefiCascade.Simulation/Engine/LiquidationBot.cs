@@ -139,14 +139,16 @@ public sealed partial class LiquidationBot
         queue.AddRange(ordered);
         var calls = _calls[b];
         calls.Clear();
+        var orderedCount = queue.Count;
         for (var next = 0; next < queue.Count; next++)
         {
             var i = queue[next];
             // Oracle prices are fixed within the block: the data holds until this account is liquidated
-            // (the book's exact-data cache knows; the naive reference keeps the block's map instead).
+            // (the book's exact-data cache knows; the naive reference keeps the block's map instead). An
+            // account's first visit precedes its liquidation, so the summary it was ordered by still holds.
             var (below, debtKey, debtWide) = book.NaiveRescan && known.TryGetValue(i, out var kept)
                 ? (kept.HealthFactor < WadRayMath.Wad, UInt128.Zero, true)
-                : book.AccountSummary(i);
+                : next < orderedCount ? order.OrderedSummary(i) : book.AccountSummary(i);
             if (!below)
             {
                 _verdicts[b][i] = UnliquidatableReason.None;

@@ -63,6 +63,13 @@ internal sealed class CandidateOrder(int accounts)
         _added.Add(account);
     }
 
+    /// <summary>
+    /// The summary an account added this block was ordered by: below HF 1 (only such accounts are added),
+    /// its 128-bit debt key, or <c>DebtWide</c> when the debt was added as a BigInteger past 128 bits.
+    /// </summary>
+    public (bool Below, UInt128 DebtKey, bool DebtWide) OrderedSummary(int account) =>
+        _wideKey[account] ? (true, UInt128.Zero, true) : (true, _narrowKey[account], false);
+
     private BigInteger Key(int account) => _wideKey[account] ? _key[account] : (BigInteger)_narrowKey[account];
 
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
