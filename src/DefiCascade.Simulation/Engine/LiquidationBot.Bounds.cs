@@ -18,10 +18,10 @@ public sealed partial class LiquidationBot
 {
     private static readonly BigInteger TwoRay = WadRayMath.Ray * 2;
 
-    // Per book, slot (e-mode, collateral, debt) (SlotOf): the class's bound on the current pools, valid
+    // Per book, slot (e-mode, collateral, debt): the class's bound on the current pools, valid
     // while its stamp equals _boundGeneration; ClearBounds (a pool moved) invalidates them all at once.
-    private PairBound[][] _bounds = [];
-    private int[][] _boundStamps = [];
+    private readonly PairBound[][] _bounds;
+    private readonly int[][] _boundStamps;
     private int _boundGeneration = 1;
 
     private void ClearBounds() => _boundGeneration++;
@@ -119,12 +119,6 @@ public sealed partial class LiquidationBot
     private ref readonly PairBound Bound(LendingBook book, int b, int c, int d, int eMode)
     {
         var reserves = book.Market.Reserves.Count;
-        if (_bounds.Length != _state.Books.Count)
-        {
-            _bounds = _state.Books.Select(x => new PairBound[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
-            _boundStamps = _state.Books.Select(x => new int[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
-        }
-
         if (eMode is < 0 or > 255)
         {
             throw new InvalidOperationException($"e-mode category {eMode} is outside Aave's uint8 range");
@@ -211,17 +205,10 @@ public sealed partial class LiquidationBot
         var (sold, bought) = (collateral.Token.Symbol, debt.Token.Symbol);
         return bound with
         {
-            Ladder = new SizeLadder(bound, (double)probe.AmountIn, amount =>
-            {
-                LadderQuotes++;
-                return _router.Best(sold, bought, amount);
-            }),
+            Ladder = new SizeLadder(bound, (double)probe.AmountIn, amount => _router.Best(sold, bought, amount)),
         };
     }
 
     /// <summary>Accounts the size ladder settled so far (each visit counts; tests read it).</summary>
     internal long LadderSettled { get; private set; }
-
-    /// <summary>Exact quotes the size ladders made so far.</summary>
-    internal long LadderQuotes { get; private set; }
 }

@@ -33,8 +33,8 @@ public sealed partial class LiquidationBot
     private readonly Dictionary<int, UserAccountData>[] _known;
     // The block's work list of one book (reused).
     private readonly List<int> _queue = [];
-    // Per book, liquidationCalls made on each account this block (reused).
-    private readonly Dictionary<int, int>[] _calls;
+    // liquidationCalls made on each account of the book in hand this block (reused).
+    private readonly Dictionary<int, int> _calls = [];
     // Per book, each account's e-mode category (fixed for the run), read without touching the account.
     private readonly int[][] _eModes;
 
@@ -46,7 +46,9 @@ public sealed partial class LiquidationBot
         _verdicts = state.Books.Select(b => new UnliquidatableReason[b.Accounts.Length]).ToArray();
         _orders = state.Books.Select(b => new CandidateOrder(b.Accounts.Length)).ToArray();
         _known = state.Books.Select(_ => new Dictionary<int, UserAccountData>()).ToArray();
-        _calls = state.Books.Select(_ => new Dictionary<int, int>()).ToArray();
+        // Class bounds per book: 256 e-mode categories (Aave's uint8) x collateral x debt reserve.
+        _bounds = state.Books.Select(x => new PairBound[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
+        _boundStamps = state.Books.Select(x => new int[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
         _eModes = state.Books.Select(b => b.Accounts.Select(a => a.EMode).ToArray()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
@@ -137,7 +139,7 @@ public sealed partial class LiquidationBot
         var queue = _queue;
         queue.Clear();
         queue.AddRange(ordered);
-        var calls = _calls[b];
+        var calls = _calls;
         calls.Clear();
         var orderedCount = queue.Count;
         for (var next = 0; next < queue.Count; next++)

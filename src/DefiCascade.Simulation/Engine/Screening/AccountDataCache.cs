@@ -40,7 +40,8 @@ internal sealed class AccountDataCache
     // A fresh entry computed in 128 bits keeps its figures here; the BigInteger record is built only
     // when someone asks for it (_materialized), since most reads want only the summary or the totals.
     private readonly bool[] _materialized;
-    private readonly bool[] _narrowInCache;
+    // The entry was computed in 128 bits (else by AaveV3Accounting, and only the BigInteger record holds it).
+    private readonly bool[] _narrow;
     private readonly UInt128[] _totalCollateral;
     private readonly UInt128[] _totalDebt;
     private readonly UInt128[] _avgLtv;
@@ -85,7 +86,7 @@ internal sealed class AccountDataCache
         _stableMask = new int[accounts.Length];
         _cached = new UserAccountData[accounts.Length];
         _materialized = new bool[accounts.Length];
-        _narrowInCache = new bool[accounts.Length];
+        _narrow = new bool[accounts.Length];
         _totalCollateral = new UInt128[accounts.Length];
         _totalDebt = new UInt128[accounts.Length];
         _avgLtv = new UInt128[accounts.Length];
@@ -229,7 +230,7 @@ internal sealed class AccountDataCache
     public (bool Below, UInt128 Collateral, UInt128 Debt, bool Wide) Totals(int i)
     {
         Refresh(i);
-        return _materialized[i] && !_narrowInCache[i]
+        return !_narrow[i]
             ? (_below[i], UInt128.Zero, UInt128.Zero, true)
             : (_below[i], _totalCollateral[i], _totalDebt[i], false);
     }
@@ -247,7 +248,7 @@ internal sealed class AccountDataCache
         if (!_wide[i] && !_pricesWide && Compute(i))
         {
             _materialized[i] = false;
-            _narrowInCache[i] = true;
+            _narrow[i] = true;
             _below[i] = _totalDebt[i] != UInt128.Zero && _healthFactor[i] < Wad;
             _debtKey[i] = _totalDebt[i];
             _debtWide[i] = false;
@@ -257,7 +258,7 @@ internal sealed class AccountDataCache
         var data = AaveV3Accounting.CalculateUserAccountData(_market, _accounts[i], _oracle);
         _cached[i] = data;
         _materialized[i] = true;
-        _narrowInCache[i] = false;
+        _narrow[i] = false;
         _below[i] = data.HealthFactor < WadRayMath.Wad;
         var debt = data.TotalDebtBase;
         _debtWide[i] = debt.Sign < 0 || debt.GetBitLength() > 128;

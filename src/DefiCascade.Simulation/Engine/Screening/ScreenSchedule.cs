@@ -50,12 +50,6 @@ internal sealed class ScreenSchedule
         Group(0, 0);
     }
 
-    /// <summary>Sum, over oracle updates, of the largest absolute log move of any reserve (the loosest group's clock is at most twice this).</summary>
-    public double Clock { get; private set; }
-
-    /// <summary>Exposure groups so far (distinct collateral and debt reserve sets).</summary>
-    public int Groups => _clocks.Count;
-
     /// <summary>Sets which reserves account <paramref name="i"/>'s screen reads (bits), before placing it.</summary>
     public void Shape(int i, int collateralMask, int debtMask) => _group[i] = Group(collateralMask, debtMask);
 
@@ -87,16 +81,13 @@ internal sealed class ScreenSchedule
     public void Advance(double[] prices)
     {
         Span<double> moves = stackalloc double[prices.Length];
-        var largest = 0.0;
         for (var r = 0; r < prices.Length; r++)
         {
             var log = Math.Log(prices[r]);
             moves[r] = Math.Abs(log - _logPrices[r]);
-            largest = Math.Max(largest, moves[r]);
             _logPrices[r] = log;
         }
 
-        Clock += largest;
         for (var g = 0; g < _clocks.Count; g++)
         {
             var (collateral, debt) = _groupMasks[g];

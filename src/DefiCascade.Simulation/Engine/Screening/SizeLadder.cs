@@ -29,40 +29,52 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
     // A ladder this long spans 2^40 probes (~1e14 USD at a 100 USD probe): every real position fits.
     private const int MaxPoints = 40;
 
-    private readonly List<double> _sizes = [];
-    private readonly List<double> _rates = [];
+    // A failing interval is split at its geometric middle up to this many times (to a ratio of 2^(1/8)).
+    private const int RefineDepth = 3;
+
+    // Ladder points so far (the probe is the first) and the last one's size and rate.
+    private int _points;
+    private double _lastSize;
+    private double _lastRate;
     // Every slice seizing less than this is proven to lose (+infinity: every size).
     private double _settledBelow;
     // The largest size a ladder quote filled at; a smaller sale fills too.
     private double _filled;
-    // An interval failed the test, or a ladder quote did not fill: the ladder grows no further.
+    // An interval failed the test, or a ladder quote did not fill: the ladder proves nothing further.
     private bool _settleBroken;
     private bool _fillBroken;
 
     /// <summary>An interval failed the test: some slice size may pay, so this ladder settles only accounts below it.</summary>
     public bool SettleStopped => _settleBroken;
 
-    /// <summary>Quotes made so far (each is one exact best-route quote on the current pools).</summary>
-    public int Quotes { get; private set; }
-
     /// <summary>True when every slice of an account whose seizure is at most <paramref name="seizedMax"/> surely loses and every such sale fills.</summary>
     public bool Settles(double seizedMax)
     {
-        if (_sizes.Count == 0)
+        if (_points == 0)
         {
-            Start();
+            // y_0: the probe, at the probe's rate (the exact path's first test uses it for every size).
+            (_points, _lastSize, _lastRate) = (1, probeIn, bound.R);
+            _settledBelow = bound.R > 0 ? 0 : double.PositiveInfinity;
         }
 
-        while (!(_settledBelow >= seizedMax && _filled >= seizedMax) && !_fillBroken && (_settledBelow >= seizedMax || !_settleBroken) && _sizes.Count < MaxPoints)
+        while (!Proven(seizedMax) && !_fillBroken && !(_settleBroken && _settledBelow < seizedMax) && _points < MaxPoints)
         {
             Extend(seizedMax);
         }
 
-        return _settledBelow >= seizedMax && _filled >= seizedMax;
+        return Proven(seizedMax);
     }
 
-    // A failing interval is split at its geometric middle up to this many times (to a ratio of 2^(1/8)).
-    private const int RefineDepth = 3;
+    private bool Proven(double seizedMax) => _settledBelow >= seizedMax && _filled >= seizedMax;
+
+    // One exact best-route quote: whether it filled, the size sold and its rate out / in.
+    private (bool Filled, double Size, double Rate) Sell(double size)
+    {
+        var quote = sell(new BigInteger(Math.Ceiling(size)));
+        return quote.Filled && !quote.AmountIn.IsZero
+            ? (true, (double)quote.AmountIn, (double)quote.AmountOut / (double)quote.AmountIn)
+            : (false, 0, 0);
+    }
 
     // True when every slice seizing in [low, high) loses, selling at most at lowRate (the rate at low).
     private bool IntervalLoses(double low, double lowRate, double high, int depth)
@@ -78,59 +90,36 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
             return false;
         }
 
-        var quote = sell(new BigInteger(Math.Ceiling(Math.Sqrt(low * high))));
-        Quotes++;
-        if (!quote.Filled || quote.AmountIn.IsZero)
-        {
-            return false;
-        }
-
-        var middle = (double)quote.AmountIn;
-        var middleRate = (double)quote.AmountOut / middle;
-        return IntervalLoses(low, lowRate, middle, depth - 1) && IntervalLoses(middle, middleRate, high, depth - 1);
-    }
-
-    private void Start()
-    {
-        // y_0: the probe, at the probe's rate (the exact path's first test uses it for every size).
-        _sizes.Add(probeIn);
-        _rates.Add(bound.R);
-        _settledBelow = bound.R > 0 ? 0 : double.PositiveInfinity;
+        var (filled, middle, middleRate) = Sell(Math.Sqrt(low * high));
+        return filled && IntervalLoses(low, lowRate, middle, depth - 1) && IntervalLoses(middle, middleRate, high, depth - 1);
     }
 
     private void Extend(double seizedMax)
     {
-        var last = _sizes[^1];
+        var (last, lastRate) = (_lastSize, _lastRate);
         // Once every size is settled only the fill is missing: jump to the first ladder point past the account.
         var next = last * 2;
-        if (double.IsPositiveInfinity(_settledBelow))
+        while (double.IsPositiveInfinity(_settledBelow) && next < seizedMax)
         {
-            while (next < seizedMax)
-            {
-                next *= 2;
-            }
+            next *= 2;
         }
 
-        var quote = sell(new BigInteger(Math.Ceiling(next)));
-        Quotes++;
-        if (!quote.Filled || quote.AmountIn.IsZero)
+        var (filled, size, rate) = Sell(next);
+        if (!filled)
         {
             _fillBroken = true;
             return;
         }
 
-        var size = (double)quote.AmountIn;
-        var rate = (double)quote.AmountOut / size;
+        (_points, _lastSize, _lastRate) = (_points + 1, size, rate);
         _filled = Math.Max(_filled, size);
-        _sizes.Add(size);
-        _rates.Add(rate);
         if (_settleBroken || double.IsPositiveInfinity(_settledBelow))
         {
             return;
         }
 
         // The interval [last, size) sells at most at the previous point's rate; split it where that is too coarse.
-        if (!IntervalLoses(last, _rates[^2], size, RefineDepth))
+        if (!IntervalLoses(last, lastRate, size, RefineDepth))
         {
             _settleBroken = true;
             return;
@@ -144,4 +133,3 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
         }
     }
 }
-

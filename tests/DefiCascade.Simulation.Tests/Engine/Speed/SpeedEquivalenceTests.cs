@@ -48,16 +48,20 @@ public class SpeedEquivalenceTests
         maxSettleBlocks: 20
         """;
 
-    public static TheoryData<string, int, int> Cases => new()
+    // The last value: account visits the size ladder must settle (its proofs are part of what is compared).
+    // The 60k crash is a deeper book, where large accounts sit below HF 1 in classes whose probe rate beats
+    // the bonus by a hair: the ladder (with its interval splitting) settles hundreds of visits there.
+    public static TheoryData<string, int, int, int> Cases => new()
     {
-        { Crash, 6_000, 101 },
-        { CrashAndRebound, 4_000, 202 },
-        { DebtSqueeze, 4_000, 303 },
+        { Crash, 6_000, 101, 1 },
+        { Crash, 60_000, 404, 101 },
+        { CrashAndRebound, 4_000, 202, 0 },
+        { DebtSqueeze, 4_000, 303, 0 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed)
+    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed, int ladderSettlesAtLeast)
     {
         var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
         var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
@@ -69,31 +73,7 @@ public class SpeedEquivalenceTests
         Assert.True(naive.Totals.LiquidationEvents > 0, $"{scenario.Name}: the case should liquidate");
         Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
         Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
-        if (scenario.Name == "crash")
-        {
-            // The size ladder's proofs are part of what is compared: the crash case must use them.
-            Assert.True(engine.LadderSettled > 0, "the crash case should settle some accounts by the size ladder");
-        }
-    }
-
-    /// <summary>
-    /// A deeper book, where large accounts sit below HF 1 with classes whose probe rate beats the bonus by
-    /// a hair: the size ladder (with its interval splitting) settles hundreds of visits without exact pricing.
-    /// Its proofs must leave the result the naive engine's, byte for byte.
-    /// </summary>
-    [Fact]
-    public void Size_ladder_settles_large_accounts_and_leaves_the_naive_result()
-    {
-        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 60_000, Seed = 404 });
-        var scenario = ScenarioLoader.Parse(Crash, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
-
-        var engine = new CascadeEngine(snapshot, scenario, seed: 5);
-        var scaled = engine.Run();
-        var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
-
-        Assert.True(engine.LadderSettled > 100, $"the ladder should settle hundreds of account visits here, got {engine.LadderSettled}");
-        Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
-        Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
+        Assert.True(engine.LadderSettled >= ladderSettlesAtLeast, $"{scenario.Name} ({positions:N0}): the size ladder should settle at least {ladderSettlesAtLeast} account visits, got {engine.LadderSettled}");
     }
 
     [Fact]
