@@ -214,7 +214,16 @@ public sealed partial class LendingBook
     }
 
     /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles; ascending.</summary>
-    public IEnumerable<int> Candidates() => NaiveRescan ? ScanCandidates() : _schedule.Candidates;
+    public IReadOnlyList<int> Candidates() => NaiveRescan ? ScanCandidates().ToList() : _schedule.Candidates;
+
+    /// <summary>Starts loading account <paramref name="i"/>'s exact data into the cache (a hint; no effect on results).</summary>
+    internal void Prefetch(int i)
+    {
+        if (!NaiveRescan)
+        {
+            _exact.Prefetch(i);
+        }
+    }
 
     /// <summary>Pool.getUserAccountData at the current oracle prices (exact; reused while the account and its prices are unchanged).</summary>
     public UserAccountData AccountData(int i) =>
@@ -260,7 +269,7 @@ public sealed partial class LendingBook
     internal (UInt128 Collateral, UInt128 Debt) Balances(int i, int reserve) => (_exact.Collateral(i, reserve), _exact.Debt(i, reserve));
 
     /// <summary>Bits of the reserves an account's collateral counts in, borrows and holds stable debt in (kept with its exact data).</summary>
-    internal (int Collateral, int Borrowing, int Stable) ReserveMasks(int i) => (_exact.CollateralMask(i), _exact.BorrowMask(i), _exact.StableMask(i));
+    internal (int Collateral, int Borrowing, int Stable) ReserveMasks(int i) => _exact.Masks(i);
 
     /// <summary>Counted collateral of a reserve, raw units, as the exact data uses it.</summary>
     internal UInt128 CollateralOf(int i, int reserve) => _exact.Collateral(i, reserve);

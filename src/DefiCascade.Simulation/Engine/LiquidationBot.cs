@@ -19,6 +19,9 @@ public sealed partial class LiquidationBot
 {
     private const int MaxCallsPerAccountPerBlock = 8;
 
+    // How many accounts ahead the bot's passes ask the cache to load (LendingBook.Prefetch).
+    private const int PrefetchDistance = 8;
+
     private readonly MarketState _state;
     private readonly Router _router;
     private readonly MarketAssumptions _market;
@@ -69,6 +72,15 @@ public sealed partial class LiquidationBot
     public UnliquidatableReason LastReason(int book, int account) =>
         _verdicts[book][account];
 
+    private unsafe void PrefetchVerdict(int b, int i)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _verdicts[b][i]));
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _eModes[b][i]));
+        }
+    }
+
     /// <summary>Runs one block's liquidations on every book.</summary>
     public BlockActivity RunBlock(int block)
     {
@@ -93,8 +105,17 @@ public sealed partial class LiquidationBot
         order.Begin();
         var known = _known[b];
         known.Clear();
-        foreach (var i in book.Candidates())
+        var candidates = book.Candidates();
+        for (var k = 0; k < candidates.Count; k++)
         {
+            var i = candidates[k];
+            if (k + PrefetchDistance < candidates.Count)
+            {
+                var ahead = candidates[k + PrefetchDistance];
+                book.Prefetch(ahead);
+                order.Prefetch(ahead);
+            }
+
             if (book.NaiveRescan)
             {
                 var exact = book.AccountData(i);
@@ -145,6 +166,14 @@ public sealed partial class LiquidationBot
         for (var next = 0; next < queue.Count; next++)
         {
             var i = queue[next];
+            if (next + PrefetchDistance < queue.Count)
+            {
+                var ahead = queue[next + PrefetchDistance];
+                book.Prefetch(ahead);
+                order.Prefetch(ahead);
+                PrefetchVerdict(b, ahead);
+            }
+
             // Oracle prices are fixed within the block: the data holds until this account is liquidated
             // (the book's exact-data cache knows; the naive reference keeps the block's map instead). An
             // account's first visit precedes its liquidation, so the summary it was ordered by still holds.

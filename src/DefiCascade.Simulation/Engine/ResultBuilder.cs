@@ -48,8 +48,15 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         var shortfall = BigInteger.Zero;
         // Shortfalls of 128-bit accounts (each under 2^106) sum in 128 bits.
         var narrowShortfall = UInt128.Zero;
-        foreach (var i in book.Candidates())
+        var candidates = book.Candidates();
+        for (var k = 0; k < candidates.Count; k++)
         {
+            var i = candidates[k];
+            if (k + 8 < candidates.Count)
+            {
+                book.Prefetch(candidates[k + 8]);
+            }
+
             if (book.NaiveRescan)
             {
                 var nearOne = book.ScreenHealthFactor(i) > 1.0 - LendingBook.ScreenMargin;
