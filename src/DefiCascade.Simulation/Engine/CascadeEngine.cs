@@ -85,6 +85,8 @@ public sealed class CascadeEngine
     /// <summary>Accounts the liquidator's size ladders settled without exact pricing (each visit counts; tests read it).</summary>
     internal long LadderSettled => _bot.LadderSettled;
 
+    internal long GroupSettled => _bot.GroupSettled;
+
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         _steward?.BeginBlock(0);

@@ -53,6 +53,8 @@ public sealed partial class LiquidationBot
         _bounds = state.Books.Select(x => new PairBound[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
         _boundStamps = state.Books.Select(x => new int[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
         _eModes = state.Books.Select(b => b.Accounts.Select(a => a.EMode).ToArray()).ToArray();
+        _groupOf = state.Books.Select(_ => new Dictionary<long, int>()).ToArray();
+        _groups = state.Books.Select(_ => new List<SettleGroup>()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
         if (_gasAsset < 0)
         {
@@ -88,6 +90,7 @@ public sealed partial class LiquidationBot
         ClearBounds();
         _ladderStoppedAtSlope.Clear();
         RefreshDust();
+        _groupBlock++;
         NetFlowUsd = new BigInteger[_state.Tokens.Count];
         var activity = new BlockActivity(_market.LiquidationGasBudgetPerBlock) { CapLeftUsd = CapPerBlockUsd, Paused = Paused };
         for (var b = 0; b < _state.Books.Count; b++)
@@ -144,7 +147,7 @@ public sealed partial class LiquidationBot
             }
             else
             {
-                order.Add(i, debtKey);
+                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
             }
         }
 
@@ -169,7 +172,6 @@ public sealed partial class LiquidationBot
             if (next + PrefetchDistance < queue.Count)
             {
                 var ahead = queue[next + PrefetchDistance];
-                book.Prefetch(ahead);
                 order.Prefetch(ahead);
                 PrefetchVerdict(b, ahead);
             }
@@ -195,6 +197,15 @@ public sealed partial class LiquidationBot
             if (activity.CapLeftUsd is { Sign: <= 0 })
             {
                 _verdicts[b][i] = UnliquidatableReason.LiquidationCap;
+                continue;
+            }
+
+            // The first visit reads the group the pass tagged the account with (a liquidated account is visited again untagged).
+            var group = !book.NaiveRescan && next < orderedCount ? order.Tag(i) : NoGroup;
+            if (group == DustGroup || (group >= 0 && GroupSettles(book, b, group, out _)))
+            {
+                _verdicts[b][i] = group == DustGroup ? UnliquidatableReason.Dust : _groups[b][group].Reason;
+                GroupSettled++;
                 continue;
             }
 

@@ -137,6 +137,9 @@ internal sealed class AccountDataCache
     /// <summary>Reserves where the account holds stable debt, as bits.</summary>
     public int StableMask(int account) => _heads[account].StableMask;
 
+    /// <summary>The account's e-mode category (as last read from the account).</summary>
+    public int EModeOf(int account) => _heads[account].EMode;
+
     /// <summary>The three masks of one account in one read.</summary>
     public (int Collateral, int Borrowing, int Stable) Masks(int account)
     {

@@ -19,10 +19,9 @@ internal sealed class CandidateOrder(int accounts)
     // Insertion-sort moves allowed per entry before a full sort is cheaper.
     private const int MovesPerEntry = 4;
 
-    private readonly int[] _stamp = new int[accounts];
+    // Per account, what one read needs together: the block it was added in, its key and the tag the bot gave it.
+    private readonly Slot[] _slots = new Slot[accounts];
     private readonly BigInteger[] _key = new BigInteger[accounts];
-    private readonly UInt128[] _narrowKey = new UInt128[accounts];
-    private readonly bool[] _wideKey = new bool[accounts];
     private readonly List<int> _added = [];
     private List<int> _order = [];
     // Buffers reused from block to block: at a deep cascade they hold tens of thousands of entries,
@@ -35,11 +34,9 @@ internal sealed class CandidateOrder(int accounts)
     /// <summary>Starts loading account <paramref name="i"/>'s entries (a hint, as AccountDataCache.Prefetch).</summary>
     public unsafe void Prefetch(int i)
     {
-        if (Sse.IsSupported && (uint)i < (uint)_stamp.Length)
+        if (Sse.IsSupported && (uint)i < (uint)_slots.Length)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _stamp[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _narrowKey[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _wideKey[i]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[i]));
         }
     }
 
@@ -60,19 +57,21 @@ internal sealed class CandidateOrder(int accounts)
             return;
         }
 
-        _stamp[account] = _round;
+        ref var slot = ref _slots[account];
+        (slot.Stamp, slot.Wide, slot.Tag) = (_round, true, -1);
         _key[account] = debt;
-        _wideKey[account] = true;
         _wide = true;
         _added.Add(account);
     }
 
-    /// <summary>Adds an account whose debt fits 128 bits (no BigInteger on the common path).</summary>
-    public void Add(int account, UInt128 debt)
+    /// <summary>
+    /// Adds an account whose debt fits 128 bits (no BigInteger on the common path), with a tag the
+    /// caller reads back on the account's first visit (<see cref="Tag"/>).
+    /// </summary>
+    public void Add(int account, UInt128 debt, int tag = -1)
     {
-        _stamp[account] = _round;
-        _narrowKey[account] = debt;
-        _wideKey[account] = false;
+        ref var slot = ref _slots[account];
+        (slot.Stamp, slot.NarrowKey, slot.Wide, slot.Tag) = (_round, debt, false, tag);
         _added.Add(account);
     }
 
@@ -81,9 +80,12 @@ internal sealed class CandidateOrder(int accounts)
     /// its 128-bit debt key, or <c>DebtWide</c> when the debt was added as a BigInteger past 128 bits.
     /// </summary>
     public (bool Below, UInt128 DebtKey, bool DebtWide) OrderedSummary(int account) =>
-        _wideKey[account] ? (true, UInt128.Zero, true) : (true, _narrowKey[account], false);
+        _slots[account].Wide ? (true, UInt128.Zero, true) : (true, _slots[account].NarrowKey, false);
 
-    private BigInteger Key(int account) => _wideKey[account] ? _key[account] : (BigInteger)_narrowKey[account];
+    /// <summary>The tag an account was added with this block (-1: none, or added with a BigInteger key).</summary>
+    public int Tag(int account) => _slots[account].Tag;
+
+    private BigInteger Key(int account) => _slots[account].Wide ? _key[account] : (BigInteger)_slots[account].NarrowKey;
 
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
     public List<int> Ordered()
@@ -101,19 +103,19 @@ internal sealed class CandidateOrder(int accounts)
                 Prefetch(_order[k + 8]);
             }
 
-            if (_stamp[i] == _round)
+            if (_slots[i].Stamp == _round)
             {
                 next.Add(i);
-                _stamp[i] = consumed;
+                _slots[i].Stamp = consumed;
             }
         }
 
         foreach (var i in _added)
         {
-            if (_stamp[i] == _round)
+            if (_slots[i].Stamp == _round)
             {
                 next.Add(i);
-                _stamp[i] = consumed;
+                _slots[i].Stamp = consumed;
             }
         }
 
@@ -132,7 +134,7 @@ internal sealed class CandidateOrder(int accounts)
         var entries = _entries.AsSpan(0, next.Count);
         for (var k = 0; k < next.Count; k++)
         {
-            entries[k] = (_narrowKey[next[k]], next[k]);
+            entries[k] = (_slots[next[k]].NarrowKey, next[k]);
         }
 
         if (!InsertionSort(entries))
@@ -178,4 +180,12 @@ internal sealed class CandidateOrder(int accounts)
 
     private static bool Before((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
         x.Debt != y.Debt ? x.Debt > y.Debt : x.Account < y.Account;
+
+    private struct Slot
+    {
+        public UInt128 NarrowKey;
+        public int Stamp;
+        public int Tag;
+        public bool Wide;
+    }
 }

@@ -48,20 +48,21 @@ public class SpeedEquivalenceTests
         maxSettleBlocks: 20
         """;
 
-    // The last value: account visits the size ladder must settle (its proofs are part of what is compared).
-    // The 60k crash is a deeper book, where large accounts sit below HF 1 in classes whose probe rate beats
-    // the bonus by a hair: the ladder (with its interval splitting) settles hundreds of visits there.
-    public static TheoryData<string, int, int, int> Cases => new()
+    // The last values: account visits the size ladder and the group verdicts must settle (their proofs are
+    // part of what is compared; about half of what each case showed when written). The 60k crash is a deeper
+    // book, where large accounts sit below HF 1 in classes whose probe rate beats the bonus by a hair: the
+    // ladder (with its interval splitting) settles hundreds of visits there, groups tens of thousands.
+    public static TheoryData<string, int, int, int, int> Cases => new()
     {
-        { Crash, 6_000, 101, 1 },
-        { Crash, 60_000, 404, 101 },
-        { CrashAndRebound, 4_000, 202, 0 },
-        { DebtSqueeze, 4_000, 303, 0 },
+        { Crash, 6_000, 101, 1, 1_000 },
+        { Crash, 60_000, 404, 101, 15_000 },
+        { CrashAndRebound, 4_000, 202, 0, 1_000 },
+        { DebtSqueeze, 4_000, 303, 0, 50 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed, int ladderSettlesAtLeast)
+    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed, int ladderSettlesAtLeast, int groupSettlesAtLeast)
     {
         var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
         var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
@@ -74,6 +75,7 @@ public class SpeedEquivalenceTests
         Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
         Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
         Assert.True(engine.LadderSettled >= ladderSettlesAtLeast, $"{scenario.Name} ({positions:N0}): the size ladder should settle at least {ladderSettlesAtLeast} account visits, got {engine.LadderSettled}");
+        Assert.True(engine.GroupSettled >= groupSettlesAtLeast, $"{scenario.Name} ({positions:N0}): groups should settle at least {groupSettlesAtLeast} account visits, got {engine.GroupSettled}");
     }
 
     [Fact]

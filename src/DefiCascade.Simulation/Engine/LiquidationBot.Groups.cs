@@ -1,0 +1,137 @@
+using DefiCascade.Simulation.Engine.Screening;
+using DefiCascade.Simulation.Results;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>
+/// Settlement by group. In a deep cascade most accounts below HF 1 sit, once the block's first
+/// sales have moved the pools, in classes whose bound fails at every size (no gain per unit sold,
+/// or no sale at all): <see cref="SurelyNoPlan"/> then settles them whatever their debt, and visiting
+/// each one (its masks, its balances, every pair's bound) costs a few cache misses on a large book.
+/// The block's first pass, which reads each account anyway and in memory order, tags it with its
+/// group: accounts of one e-mode borrowing and posting collateral in the same reserves, no stable
+/// debt, with every pair's amounts far from zero (PairBound.SurelyFails's own test, on the block's
+/// oracle prices), or as dust. On its visit in competition order, an account of a group whose pairs
+/// all fail at every size on the pools of that moment gets the group's verdict without being read;
+/// any other goes through <see cref="SurelyNoPlan"/> as before. The verdicts are those
+/// SurelyNoPlan gives (SpeedEquivalenceTests).
+/// </summary>
+public sealed partial class LiquidationBot
+{
+    private const int NoGroup = -1;
+    private const int DustGroup = -2;
+
+    // Per book, groups by (e-mode, collateral mask, debt mask) key, and the groups.
+    private readonly Dictionary<long, int>[] _groupOf;
+    private readonly List<SettleGroup>[] _groups;
+    // Bumped every block: each group's P (oracle prices only) is computed again once per block.
+    private int _groupBlock;
+
+    private sealed class SettleGroup(int eMode, int collateralMask, int debtMask, int reserves)
+    {
+        public int EMode { get; } = eMode;
+
+        public (int Collateral, int Debt)[] Pairs { get; } =
+            [.. from c in Enumerable.Range(0, reserves) where ((collateralMask >> c) & 1) != 0
+                from d in Enumerable.Range(0, reserves) where ((debtMask >> d) & 1) != 0
+                select (c, d)];
+
+        // Each pair's P (collateral per unit of debt at this block's oracle prices); NaN when unusable.
+        public double[] P { get; } = new double[System.Numerics.BitOperations.PopCount((uint)collateralMask) * System.Numerics.BitOperations.PopCount((uint)debtMask)];
+
+        public int PBlock { get; set; }
+
+        // The verdict on the pools of bound generation Stamp.
+        public int Stamp { get; set; }
+
+        public bool Flat { get; set; }
+
+        public UnliquidatableReason Reason { get; set; }
+    }
+
+    /// <summary>
+    /// The tag of account <paramref name="i"/> (below HF 1, debt key <paramref name="debtKey"/>) for this
+    /// block: <see cref="DustGroup"/>, a group whose verdict settles it when the group is flat, or <see cref="NoGroup"/>.
+    /// </summary>
+    private int GroupOf(LendingBook book, int b, int i, UInt128 debtKey)
+    {
+        var (collateralMask, borrowMask, stableMask) = book.ReserveMasks(i);
+        if (collateralMask == 0 || borrowMask == 0)
+        {
+            return NoGroup;
+        }
+
+        // SurelyNoPlan's order: dust first, then stable debt, then the pairs.
+        if (IsDust(debtKey))
+        {
+            return DustGroup;
+        }
+
+        var reserves = book.Market.Reserves.Count;
+        if ((borrowMask & stableMask) != 0 || reserves > 24)
+        {
+            return NoGroup;
+        }
+
+        var eMode = book.EModeOf(i);
+        var key = ((long)eMode << 48) | ((long)collateralMask << 24) | (uint)borrowMask;
+        if (!_groupOf[b].TryGetValue(key, out var g))
+        {
+            g = _groups[b].Count;
+            _groupOf[b][key] = g;
+            _groups[b].Add(new SettleGroup(eMode, collateralMask, borrowMask, reserves));
+        }
+
+        var group = _groups[b][g];
+        if (group.PBlock != _groupBlock)
+        {
+            for (var k = 0; k < group.Pairs.Length; k++)
+            {
+                var (c, d) = group.Pairs[k];
+                ref readonly var bound = ref Bound(book, b, c, d, eMode);
+                group.P[k] = bound.P;
+            }
+
+            group.PBlock = _groupBlock;
+        }
+
+        // PairBound.SurelyFails's amounts-far-from-zero test, pair by pair (P depends on oracle prices only).
+        for (var k = 0; k < group.Pairs.Length; k++)
+        {
+            var (c, d) = group.Pairs[k];
+            var (collateral, debt, p) = (book.CollateralAmount(i, c), book.DebtAmount(i, d), group.P[k]);
+            if (double.IsNaN(p) || debt * p < 1e3 || collateral < 1e3 || collateral < 1e3 * p * 2)
+            {
+                return NoGroup;
+            }
+        }
+
+        return g;
+    }
+
+    /// <summary>Account visits settled by their group (dust included) so far (tests read it).</summary>
+    internal long GroupSettled { get; private set; }
+
+    /// <summary>True when the group settles its tagged accounts on the current pools, with the reason SurelyNoPlan gives.</summary>
+    private bool GroupSettles(LendingBook book, int b, int g, out UnliquidatableReason reason)
+    {
+        var group = _groups[b][g];
+        if (group.Stamp != _boundGeneration)
+        {
+            var (flat, why) = (true, UnliquidatableReason.Unprofitable);
+            for (var k = 0; k < group.Pairs.Length && flat; k++)
+            {
+                var (c, d) = group.Pairs[k];
+                ref readonly var bound = ref Bound(book, b, c, d, group.EMode);
+                // SurelyFails with its size term at zero: true for every account of the group.
+                flat = !bound.Unusable && (bound.ProbeReason is not null || (bound.S <= 0 && bound.Loses((bound.A * bound.R) + 1)));
+                why = bound.ProbeReason is { } probeReason ? Worse(why, probeReason) : why;
+            }
+
+            (group.Stamp, group.Flat, group.Reason) = (_boundGeneration, flat, why);
+        }
+
+        reason = group.Reason;
+        return group.Flat;
+    }
+}
