@@ -240,6 +240,9 @@ public sealed partial class LendingBook
         }
     }
 
+    /// <summary>True when the account is among <see cref="Candidates"/>.</summary>
+    internal bool IsCandidate(int i) => NaiveRescan ? _screenHf[i] < 1.0 + ScreenMargin : _schedule.IsCandidate(i);
+
     /// <summary>Pool.getUserAccountData at the current oracle prices (exact; reused while the account and its prices are unchanged).</summary>
     public UserAccountData AccountData(int i) =>
         NaiveRescan ? AaveV3Accounting.CalculateUserAccountData(Market, Accounts[i], Oracle) : _exact.Get(i);

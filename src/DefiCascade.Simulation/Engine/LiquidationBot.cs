@@ -108,6 +108,12 @@ public sealed partial class LiquidationBot
         order.Begin();
         var known = _known[b];
         known.Clear();
+        var tally = !book.NaiveRescan;
+        if (tally)
+        {
+            BeginTally();
+        }
+
         var candidates = book.Candidates();
         for (var k = 0; k < candidates.Count; k++)
         {
@@ -136,6 +142,7 @@ public sealed partial class LiquidationBot
             }
 
             // The same verdict from the cache's small arrays, without copying the exact data.
+            _tally.Add(book, i);
             var (below, debtKey, debtWide) = book.AccountSummary(i);
             if (!below)
             {
@@ -156,6 +163,11 @@ public sealed partial class LiquidationBot
         if (activity.Paused)
         {
             HoldForBreaker(b, ordered, activity);
+            if (tally)
+            {
+                EndTally(book);
+            }
+
             return;
         }
 
@@ -236,6 +248,11 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
+            if (tally)
+            {
+                BeforeLiquidation(book, i);
+            }
+
             Execute(block, book, i, plan, activity);
             _verdicts[b][i] = UnliquidatableReason.None;
             var made = calls.GetValueOrDefault(i) + 1;
@@ -245,6 +262,11 @@ public sealed partial class LiquidationBot
             {
                 queue.Add(i);
             }
+        }
+
+        if (tally)
+        {
+            EndTally(book);
         }
     }
 

@@ -44,10 +44,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
 
     private static (int Below, BigInteger Shortfall) Insolvency(LendingBook book)
     {
-        var below = 0;
-        var shortfall = BigInteger.Zero;
-        // Shortfalls of 128-bit accounts (each under 2^106) sum in 128 bits.
-        var narrowShortfall = UInt128.Zero;
+        var tally = new InsolvencyTally();
         var candidates = book.Candidates();
         for (var k = 0; k < candidates.Count; k++)
         {
@@ -63,28 +60,15 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
                 var maybeInsolvent = book.ScreenSolvency(i) < 1.0 + LendingBook.ScreenMargin;
                 if (!nearOne && !maybeInsolvent)
                 {
-                    below++;
+                    tally.Below++;
                     continue;
                 }
             }
 
-            var totals = book.Totals(i);
-            if (!totals.Wide)
-            {
-                below += totals.Below ? 1 : 0;
-                narrowShortfall += totals.Debt > totals.Collateral ? totals.Debt - totals.Collateral : UInt128.Zero;
-                continue;
-            }
-
-            var data = book.AccountData(i);
-            below += data.HealthFactor < WadRayMath.Wad ? 1 : 0;
-            if (data.TotalDebtBase > data.TotalCollateralBase)
-            {
-                shortfall += data.TotalDebtBase - data.TotalCollateralBase;
-            }
+            tally.Add(book, i);
         }
 
-        return (below, shortfall + narrowShortfall);
+        return (tally.Below, tally.Shortfall);
     }
 
     /// <summary>

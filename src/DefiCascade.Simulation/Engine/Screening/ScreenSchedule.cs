@@ -90,6 +90,9 @@ internal sealed class ScreenSchedule
         }
     }
 
+    /// <summary>True when the account's last screen is below the threshold (it is among <see cref="Candidates"/>).</summary>
+    public bool IsCandidate(int i) => _candidate[i];
+
     /// <summary>Starts the clocks' price reference without moving them (the first full screen).</summary>
     public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
 
