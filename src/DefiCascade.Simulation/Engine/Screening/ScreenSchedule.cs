@@ -34,7 +34,7 @@ internal sealed class ScreenSchedule
     private readonly Dictionary<(int Collateral, int Debt), int> _groupOf = new();
     private readonly List<(int Collateral, int Debt)> _groupMasks = [];
     private readonly List<double> _clocks = [];
-    private readonly List<PriorityQueue<(int Account, int Version), double>> _due = [];
+    private readonly List<DeadlineBuckets> _due = [];
     private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
     // Accounts in _candidates; an account that left the candidates is dropped lazily (_stale).
@@ -144,7 +144,7 @@ internal sealed class ScreenSchedule
         var g = _group[i];
         var tolerance = Math.Abs(Math.Log(healthFactor / _threshold));
         _deadline[i] = _clocks[g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
-        _due[g].Enqueue((i, _version[i]), _deadline[i]);
+        _due[g].Add(i, _version[i], _deadline[i]);
     }
 
     /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed (a list reused by the next call).</summary>
@@ -154,19 +154,7 @@ internal sealed class ScreenSchedule
         due.Clear();
         for (var g = 0; g < _due.Count; g++)
         {
-            var queue = _due[g];
-            var clock = _clocks[g];
-            while (queue.TryPeek(out var entry, out var deadline) && deadline <= clock)
-            {
-                queue.Dequeue();
-                // A later screen replaced this entry.
-                if (entry.Version == _version[entry.Account])
-                {
-                    _version[entry.Account]++;
-                    _deadline[entry.Account] = double.PositiveInfinity;
-                    due.Add(entry.Account);
-                }
-            }
+            _due[g].TakeDue(_clocks[g], _version, _deadline, due);
         }
 
         return due;
@@ -180,7 +168,7 @@ internal sealed class ScreenSchedule
             _groupOf[(collateralMask, debtMask)] = g;
             _groupMasks.Add((collateralMask, debtMask));
             _clocks.Add(0);
-            _due.Add(new PriorityQueue<(int Account, int Version), double>());
+            _due.Add(new DeadlineBuckets());
         }
 
         return g;

@@ -1,0 +1,126 @@
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// One exposure group's pending screens, by deadline on the group's clock (ScreenSchedule). A
+/// calendar of buckets of fixed clock width instead of a heap: the clock only moves forward, by
+/// about one oracle update's log move at a time, so taking what is due reads the few buckets the
+/// clock passed, each a list in memory order, where a heap of a million entries would take a
+/// chain of cache misses per entry. Accounts far from the threshold sit in far buckets untouched.
+/// An entry is (account, version); a later screen of the account makes older entries stale, and
+/// they are dropped when their bucket comes due, as the heap dropped them.
+/// </summary>
+internal sealed class DeadlineBuckets
+{
+    // Clock width of one bucket: about a 0.1% price move.
+    private const double Width = 1.0 / 1024;
+
+    private readonly Dictionary<long, List<(int Account, int Version)>> _buckets = [];
+    private readonly Stack<List<(int Account, int Version)>> _spare = new();
+    // Buckets below this index are empty (taken): the clock has passed them. Never above the clock's
+    // bucket after a TakeDue, so an entry added with an earlier deadline lands in a bucket still read.
+    private long _cursor = long.MinValue;
+
+    public void Add(int account, int version, double deadline)
+    {
+        var index = Math.Max(Index(deadline), _cursor);
+        if (!_buckets.TryGetValue(index, out var bucket))
+        {
+            bucket = _spare.Count > 0 ? _spare.Pop() : [];
+            _buckets[index] = bucket;
+        }
+
+        bucket.Add((account, version));
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="due"/> every current entry whose deadline is at most
+    /// <paramref name="clock"/> (an account's current version and deadline are
+    /// <paramref name="versions"/> and <paramref name="deadlines"/>), and retires those entries:
+    /// each taken account's version is bumped and its deadline cleared until it is placed again.
+    /// </summary>
+    public void TakeDue(double clock, int[] versions, double[] deadlines, List<int> due)
+    {
+        if (_buckets.Count == 0)
+        {
+            return;
+        }
+
+        var last = Index(clock);
+        if (_cursor == long.MinValue)
+        {
+            // Never past the clock: an entry added later with an earlier deadline goes to the cursor's bucket.
+            _cursor = Math.Min(_buckets.Keys.Min(), last);
+        }
+
+        // Whole buckets the clock passed: every entry in them is due (if current).
+        for (; _cursor < last; _cursor++)
+        {
+            if (_buckets.Remove(_cursor, out var bucket))
+            {
+                foreach (var (account, version) in bucket)
+                {
+                    Take(account, version, versions, deadlines, due);
+                }
+
+                Retire(bucket);
+            }
+
+            if (_buckets.Count == 0)
+            {
+                _cursor = last;
+                break;
+            }
+        }
+
+        // The bucket the clock is in: its entries at or before the clock are due, the others wait.
+        if (_buckets.TryGetValue(last, out var current))
+        {
+            var kept = 0;
+            for (var k = 0; k < current.Count; k++)
+            {
+                var (account, version) = current[k];
+                if (version != versions[account])
+                {
+                    continue;
+                }
+
+                if (deadlines[account] <= clock)
+                {
+                    Take(account, version, versions, deadlines, due);
+                }
+                else
+                {
+                    current[kept++] = current[k];
+                }
+            }
+
+            current.RemoveRange(kept, current.Count - kept);
+            if (kept == 0)
+            {
+                _buckets.Remove(last);
+                Retire(current);
+            }
+        }
+    }
+
+    private static void Take(int account, int version, int[] versions, double[] deadlines, List<int> due)
+    {
+        // A later screen replaced this entry.
+        if (version != versions[account])
+        {
+            return;
+        }
+
+        versions[account]++;
+        deadlines[account] = double.PositiveInfinity;
+        due.Add(account);
+    }
+
+    private void Retire(List<(int Account, int Version)> bucket)
+    {
+        bucket.Clear();
+        _spare.Push(bucket);
+    }
+
+    private static long Index(double clock) => (long)Math.Floor(clock / Width);
+}
