@@ -155,7 +155,7 @@ internal sealed class AccountDataCache
     /// </summary>
     public unsafe void Prefetch(int i)
     {
-        if (!Sse.IsSupported || (uint)i >= (uint)_heads.Length)
+        if (!Sse.IsSupported || (uint)i >= (uint)_heads.Length || _reserves == 0)
         {
             return;
         }
