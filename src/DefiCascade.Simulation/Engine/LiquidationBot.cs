@@ -105,58 +105,9 @@ public sealed partial class LiquidationBot
     {
         var book = _state.Books[b];
         var order = _orders[b];
-        order.Begin();
         var known = _known[b];
-        known.Clear();
         var tally = !book.NaiveRescan;
-        if (tally)
-        {
-            BeginTally();
-        }
-
-        var candidates = book.Candidates();
-        for (var k = 0; k < candidates.Count; k++)
-        {
-            var i = candidates[k];
-            if (k + PrefetchDistance < candidates.Count)
-            {
-                var ahead = candidates[k + PrefetchDistance];
-                book.Prefetch(ahead);
-                order.Prefetch(ahead);
-            }
-
-            if (book.NaiveRescan)
-            {
-                var exact = book.AccountData(i);
-                if (exact.HealthFactor < WadRayMath.Wad)
-                {
-                    order.Add(i, exact.TotalDebtBase);
-                    known[i] = exact;
-                }
-                else
-                {
-                    _verdicts[b][i] = UnliquidatableReason.None;
-                }
-
-                continue;
-            }
-
-            // The same verdict from the cache's small arrays, without copying the exact data.
-            _tally.Add(book, i);
-            var (below, debtKey, debtWide) = book.AccountSummary(i);
-            if (!below)
-            {
-                _verdicts[b][i] = UnliquidatableReason.None;
-            }
-            else if (debtWide)
-            {
-                order.Add(i, book.AccountData(i).TotalDebtBase);
-            }
-            else
-            {
-                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
-            }
-        }
+        FirstPass(book, b, order, known);
 
         // Competition: the largest positions (the largest bonuses) land first; ties by account order (deterministic).
         var ordered = order.Ordered();
@@ -267,6 +218,61 @@ public sealed partial class LiquidationBot
         if (tally)
         {
             EndTally(book);
+        }
+    }
+
+    /// <summary>
+    /// The block's first pass over the book's candidates, in account order: each one's exact verdict
+    /// on HF 1 (None above it), the accounts below it into the competition order with their group
+    /// tag, and the block's insolvency tally (the naive reference keeps its exact data instead).
+    /// </summary>
+    private void FirstPass(LendingBook book, int b, CandidateOrder order, Dictionary<int, UserAccountData> known)
+    {
+        order.Begin();
+        known.Clear();
+        BeginTally();
+        var candidates = book.Candidates();
+        for (var k = 0; k < candidates.Count; k++)
+        {
+            var i = candidates[k];
+            if (k + PrefetchDistance < candidates.Count)
+            {
+                var ahead = candidates[k + PrefetchDistance];
+                book.Prefetch(ahead);
+                order.Prefetch(ahead);
+            }
+
+            if (book.NaiveRescan)
+            {
+                var exact = book.AccountData(i);
+                if (exact.HealthFactor < WadRayMath.Wad)
+                {
+                    order.Add(i, exact.TotalDebtBase);
+                    known[i] = exact;
+                }
+                else
+                {
+                    _verdicts[b][i] = UnliquidatableReason.None;
+                }
+
+                continue;
+            }
+
+            // The same verdict from the cache's small arrays, without copying the exact data.
+            _tally.Add(book, i);
+            var (below, debtKey, debtWide) = book.AccountSummary(i);
+            if (!below)
+            {
+                _verdicts[b][i] = UnliquidatableReason.None;
+            }
+            else if (debtWide)
+            {
+                order.Add(i, book.AccountData(i).TotalDebtBase);
+            }
+            else
+            {
+                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
+            }
         }
     }
 
