@@ -22,6 +22,12 @@ public sealed record CascadeOptions(bool NaiveRescan = false, bool CompareWithou
 {
     public IActionLog? ActionLog { get; init; }
 
+    /// <summary>
+    /// Tests only: every block whose first pass is carried from the block before also runs the full
+    /// pass and throws if the two disagree (order, group tags or insolvency figures).
+    /// </summary>
+    internal bool CheckCarriedPasses { get; init; }
+
     public static CascadeOptions Default { get; } = new();
 }
 
@@ -65,7 +71,7 @@ public sealed class CascadeEngine
         _log = options.ActionLog;
         _router = new Router(_state.Pools) { Log = _log };
         _arbitrageur = new Arbitrageur(_state, BigInteger.Zero) { Log = _log };
-        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd, Log = _log };
+        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd, Log = _log, CheckCarriedPasses = options.CheckCarriedPasses };
         _breaker = scenario.Mitigations.CircuitBreaker is { } breaker ? new CircuitBreaker(breaker, _state) : null;
         _options = options;
         _reference = ReferencePools(_state);
@@ -86,6 +92,8 @@ public sealed class CascadeEngine
     internal long LadderSettled => _bot.LadderSettled;
 
     internal long GroupSettled => _bot.GroupSettled;
+
+    internal long PassesCarried => _bot.PassesCarried;
 
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {

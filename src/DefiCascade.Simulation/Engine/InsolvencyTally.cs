@@ -17,6 +17,9 @@ internal struct InsolvencyTally
 
     public readonly BigInteger Shortfall => _wide + _narrow;
 
+    /// <summary>A tally that starts from figures already summed.</summary>
+    public static InsolvencyTally Of(int below, BigInteger shortfall) => new() { Below = below, _wide = shortfall };
+
     /// <summary>Adds account <paramref name="i"/> of <paramref name="book"/> at the current oracle prices.</summary>
     public void Add(LendingBook book, int i)
     {

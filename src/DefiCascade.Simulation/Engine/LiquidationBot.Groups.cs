@@ -112,6 +112,14 @@ public sealed partial class LiquidationBot
     /// <summary>Account visits settled by their group (dust included) so far (tests read it).</summary>
     internal long GroupSettled { get; private set; }
 
+    /// <summary>
+    /// An account's tag as it stands on this block's dust threshold: a tag carried from an earlier block
+    /// (CarryPass) was set on that block's threshold, which follows the gas asset's price. A tag whose
+    /// dust side changed becomes <see cref="NoGroup"/>: the visit then takes the full path, which decides dust itself.
+    /// </summary>
+    private int CurrentTag(int tag, UInt128 debtKey) =>
+        (tag == DustGroup ? !IsDust(debtKey) : tag >= 0 && IsDust(debtKey)) ? NoGroup : tag;
+
     /// <summary>True when the group settles its tagged accounts on the current pools, with the reason SurelyNoPlan gives.</summary>
     private bool GroupSettles(LendingBook book, int b, int g, out UnliquidatableReason reason)
     {

@@ -16,9 +16,9 @@ public sealed partial class LiquidationBot
     private InsolvencyTally _tally;
     private readonly Dictionary<int, (int Below, BigInteger Shortfall)> _beforeLiquidation = [];
 
-    private void BeginTally()
+    private void BeginTally(InsolvencyTally start = default)
     {
-        _tally = new InsolvencyTally();
+        _tally = start;
         _beforeLiquidation.Clear();
     }
 

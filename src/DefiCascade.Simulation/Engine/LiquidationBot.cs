@@ -107,16 +107,30 @@ public sealed partial class LiquidationBot
         var order = _orders[b];
         var known = _known[b];
         var tally = !book.NaiveRescan;
-        FirstPass(book, b, order, known);
+        var carried = UnchangedSinceLastBlock(book, b);
+        if (carried)
+        {
+            CarryPass(book, b, order);
+        }
+        else
+        {
+            FirstPass(book, b, order, known);
+        }
 
         // Competition: the largest positions (the largest bonuses) land first; ties by account order (deterministic).
         var ordered = order.Ordered();
+        if (carried && CheckCarriedPasses)
+        {
+            VerifyCarried(block, book, b, order, ordered);
+        }
+
         if (activity.Paused)
         {
             HoldForBreaker(b, ordered, activity);
             if (tally)
             {
                 EndTally(book);
+                Finished(book, b);
             }
 
             return;
@@ -164,7 +178,8 @@ public sealed partial class LiquidationBot
             }
 
             // The first visit reads the group the pass tagged the account with (a liquidated account is visited again untagged).
-            var group = !book.NaiveRescan && next < orderedCount ? order.Tag(i) : NoGroup;
+            var group = !book.NaiveRescan && next < orderedCount ? CurrentTag(order.Tag(i), debtKey) : NoGroup;
+
             if (group == DustGroup || (group >= 0 && GroupSettles(book, b, group, out _)))
             {
                 _verdicts[b][i] = group == DustGroup ? UnliquidatableReason.Dust : _groups[b][group].Reason;
@@ -218,6 +233,7 @@ public sealed partial class LiquidationBot
         if (tally)
         {
             EndTally(book);
+            Finished(book, b);
         }
     }
 

@@ -30,6 +30,8 @@ internal sealed class CandidateOrder(int accounts)
     private (UInt128 Debt, int Account)[] _entries = [];
     private int _round;
     private bool _wide;
+    // This round began with last round's ordered accounts as members (Carry).
+    private bool _carry;
 
     /// <summary>Starts loading account <paramref name="i"/>'s entries (a hint, as AccountDataCache.Prefetch).</summary>
     public unsafe void Prefetch(int i)
@@ -46,7 +48,25 @@ internal sealed class CandidateOrder(int accounts)
         _round++;
         _added.Clear();
         _wide = false;
+        _carry = false;
     }
+
+    /// <summary>Last round's accounts were ordered on a key past 128 bits (a carried round would need them).</summary>
+    public bool LastRoundWide { get; private set; }
+
+    /// <summary>
+    /// Starts a new block's order whose members are last block's ordered accounts with their keys and
+    /// tags, for a block in which none of them changed; accounts that did are added again
+    /// (<see cref="Add(int, UInt128, int)"/>, new key) or <see cref="Drop"/>ped.
+    /// </summary>
+    public void Carry()
+    {
+        Begin();
+        _carry = true;
+    }
+
+    /// <summary>Removes a carried account from this round's members.</summary>
+    public void Drop(int account) => _slots[account].Stamp = 0;
 
     public void Add(int account, BigInteger debt)
     {
@@ -95,6 +115,8 @@ internal sealed class CandidateOrder(int accounts)
         next.Clear();
         _spare = _order;
         var consumed = -_round;
+        // Last round's members were marked consumed (-(round - 1)) when it was ordered.
+        var carried = _carry ? 1 - _round : 0;
         for (var k = 0; k < _order.Count; k++)
         {
             var i = _order[k];
@@ -103,7 +125,8 @@ internal sealed class CandidateOrder(int accounts)
                 Prefetch(_order[k + 8]);
             }
 
-            if (_slots[i].Stamp == _round)
+            var stamp = _slots[i].Stamp;
+            if (stamp == _round || (carried != 0 && stamp == carried))
             {
                 next.Add(i);
                 _slots[i].Stamp = consumed;
@@ -119,6 +142,7 @@ internal sealed class CandidateOrder(int accounts)
             }
         }
 
+        LastRoundWide = _wide;
         if (_wide)
         {
             next.Sort((x, y) => Key(y) != Key(x) ? Key(y).CompareTo(Key(x)) : x.CompareTo(y));

@@ -38,7 +38,8 @@ public class ReconfigureEquivalenceTests
         var scenario = ScenarioLoader.Parse(Case, "steward.yaml", snapshot);
         var options = new CascadeOptions(CompareWithoutMitigations: false);
 
-        var scaled = new CascadeEngine(snapshot, scenario, seed: 5, options).Run();
+        // Carried first passes are checked against full ones (a steward's change must stop the carry).
+        var scaled = new CascadeEngine(snapshot, scenario, seed: 5, options with { CheckCarriedPasses = true }).Run();
         var naive = new CascadeEngine(snapshot, scenario, seed: 5, options with { NaiveRescan = true }).Run();
 
         // The case must exercise what it claims: cuts during the run, a threshold given back, both governance changes.

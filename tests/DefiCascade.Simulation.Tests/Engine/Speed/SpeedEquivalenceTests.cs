@@ -67,7 +67,8 @@ public class SpeedEquivalenceTests
         var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
         var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
 
-        var engine = new CascadeEngine(snapshot, scenario, seed: 5);
+        // Every carried first pass is also checked against the full one (it throws on a difference).
+        var engine = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions { CheckCarriedPasses = true });
         var scaled = engine.Run();
         var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
 
@@ -75,6 +76,8 @@ public class SpeedEquivalenceTests
         Assert.Equal(ResultJson.Serialize(naive), ResultJson.Serialize(scaled));
         Assert.Equal(CsvReports.Liquidations(naive), CsvReports.Liquidations(scaled));
         Assert.True(engine.LadderSettled >= ladderSettlesAtLeast, $"{scenario.Name} ({positions:N0}): the size ladder should settle at least {ladderSettlesAtLeast} account visits, got {engine.LadderSettled}");
+        // Blocks without an oracle move carry the last block's first pass: every case has many (over 100 when written).
+        Assert.True(engine.PassesCarried >= 50, $"{scenario.Name} ({positions:N0}): at least 50 blocks should carry their first pass, got {engine.PassesCarried}");
         Assert.True(engine.GroupSettled >= groupSettlesAtLeast, $"{scenario.Name} ({positions:N0}): groups should settle at least {groupSettlesAtLeast} account visits, got {engine.GroupSettled}");
     }
 
