@@ -225,7 +225,9 @@ public sealed class FaultProxyTests(FaultProxyFixture fixture, ITestOutputHelper
         }
 
         await using var proxy = await FaultProxy.StartAsync(fixture.Node.Url, FaultPlan.Random(7, 0.3) with { TimeoutHold = TimeSpan.FromSeconds(5) });
-        using var http = new HttpRpcTransport(proxy.Url, TimeSpan.FromMilliseconds(300));
+        // The client's timeout must only ever fire on an injected hold (5 s): at 300 ms a genuine reply slowed by a
+        // busy machine (other test assemblies run alongside) timed out once and cost a retry no fault explains.
+        using var http = new HttpRpcTransport(proxy.Url, TimeSpan.FromSeconds(1));
         var policy = new RpcRetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5), MaxAttempts = 12, MaxTotalRetries = 1_000 };
         var retrying = new RetryingRpcTransport(http, policy);
         var client = new JsonRpcClient(retrying);

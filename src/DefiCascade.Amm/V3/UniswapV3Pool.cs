@@ -7,7 +7,9 @@ namespace DefiCascade.Amm.V3;
 /// <summary>
 /// Uniswap V3 pool (v3-core 1.0.x) swap model. The swap loop is UniswapV3Pool.swap line by line, minus
 /// fee-growth, oracle and protocol-fee accounting, which do not change amounts in or out. Clones share the
-/// immutable tick book; Quote runs on locals and never copies it.
+/// immutable tick book; Quote runs on locals and never copies it. Exact-input quotes without a price limit
+/// keep the checkpoints their walks pass at the current state (V3SwapWalk.Run), so a larger quote resumes
+/// where a smaller one passed: a pool is for one thread (each engine builds its own pools).
 /// </summary>
 public sealed class UniswapV3Pool : IAmmPool
 {
@@ -15,6 +17,11 @@ public sealed class UniswapV3Pool : IAmmPool
 
     private readonly TickBook _book;
     private V3State _state;
+
+    // Quotes at the current state, per direction (0: zeroForOne): the checkpoints of exact-input walks
+    // without a user price limit, so a larger quote resumes where a smaller one passed (V3SwapWalk.Run).
+    // Cleared when a swap changes the state.
+    private readonly List<V3SwapWalk.Checkpoint>[] _checkpoints = [[], []];
 
     public UniswapV3Pool(
         Address address,
@@ -114,6 +121,8 @@ public sealed class UniswapV3Pool : IAmmPool
     {
         var (result, state) = Run(request);
         _state = state;
+        _checkpoints[0].Clear();
+        _checkpoints[1].Clear();
         return result;
     }
 
@@ -147,7 +156,9 @@ public sealed class UniswapV3Pool : IAmmPool
         }
 
         var walk = new V3SwapWalk(_book, FeePips, zeroForOne, request.ExactInput, limit, s);
-        var (amountIn, amountOut, stop) = walk.Run(request.Amount, userLimit);
+        var (amountIn, amountOut, stop) = request.ExactInput && !userLimit
+            ? walk.Run(request.Amount, userLimit, LastCheckpointWithin(_checkpoints[zeroForOne ? 0 : 1], request.Amount), _checkpoints[zeroForOne ? 0 : 1])
+            : walk.Run(request.Amount, userLimit);
         var balanceIn = zeroForOne ? s.Balance0 : s.Balance1;
         var balanceOut = zeroForOne ? s.Balance1 : s.Balance0;
         if (amountOut > balanceOut)
@@ -169,6 +180,28 @@ public sealed class UniswapV3Pool : IAmmPool
             EdgeTick = walk.DryEdge?.Tick,
         };
         return (result, after);
+    }
+
+    // The last checkpoint that paid in at most the amount (they are recorded in increasing order).
+    private static V3SwapWalk.Checkpoint? LastCheckpointWithin(List<V3SwapWalk.Checkpoint> checkpoints, BigInteger amount)
+    {
+        var (lo, hi) = (0, checkpoints.Count - 1);
+        V3SwapWalk.Checkpoint? found = null;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (checkpoints[mid].Consumed <= amount)
+            {
+                found = checkpoints[mid];
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found;
     }
 
     private static SwapResult Empty(V3State s, SwapStop stop) =>

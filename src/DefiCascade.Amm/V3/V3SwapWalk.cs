@@ -43,6 +43,12 @@ internal sealed class V3SwapWalk
     public int TicksCrossed { get; private set; }
 
     /// <summary>
+    /// The loop's state after a step that reached its target price: what an exact-input walk has paid in
+    /// (<c>Consumed</c>) and out (<c>-Calculated</c>) by then, where it stands, and the ticks crossed.
+    /// </summary>
+    internal readonly record struct Checkpoint(BigInteger Consumed, BigInteger Calculated, BigInteger SqrtPriceX96, int Tick, BigInteger Liquidity, int TicksCrossed);
+
+    /// <summary>
     /// Where the book's liquidity ends in the walk direction, set when the walk found no liquidity and no
     /// initialized tick ahead of it: the outermost initialized tick's price with the tick slot0 holds right after
     /// crossing it (lowest - 1 going down, highest going up); the starting state when the book is empty.
@@ -50,12 +56,33 @@ internal sealed class V3SwapWalk
     public (BigInteger SqrtPriceX96, int Tick)? DryEdge { get; private set; }
 
     /// <summary>Runs the loop for |amount| (exact input or exact output) and returns what was paid in and out.</summary>
-    public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit)
+    public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit) => Run(amount, userLimit, null, null);
+
+    /// <summary>
+    /// An exact-input <see cref="Run(BigInteger, bool)"/> resumed at <paramref name="from"/> (a checkpoint of a walk
+    /// from the same start that had paid in at most <paramref name="amount"/>), recording the checkpoints it
+    /// passes beyond <paramref name="record"/>'s last. Resuming is exact: a step that reached its target price
+    /// paid in what reaching it costs, whatever amount remained, as long as that covered it
+    /// (computeSwapStep reaches the target when amountRemaining * (1e6 - fee) / 1e6 >= amountIn, which
+    /// amountRemaining >= amountIn + feeAmount implies); so every walk of at least Consumed takes the same
+    /// steps up to the checkpoint.
+    /// </summary>
+    public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit, Checkpoint? from, List<Checkpoint>? record)
     {
+        if (!_exactInput && (from is not null || record is not null))
+        {
+            throw new InvalidOperationException("checkpoints apply to exact-input walks only");
+        }
+
         var amountSpecified = _exactInput ? amount : -amount;
         var remaining = amountSpecified;
         var calculated = BigInteger.Zero;
         SwapStop? stop = null;
+        if (from is { } start)
+        {
+            (SqrtPriceX96, Tick, Liquidity, TicksCrossed) = (start.SqrtPriceX96, start.Tick, start.Liquidity, start.TicksCrossed);
+            (remaining, calculated) = (amountSpecified - start.Consumed, start.Calculated);
+        }
 
         while (!remaining.IsZero && SqrtPriceX96 != _limit)
         {
@@ -126,6 +153,13 @@ internal sealed class V3SwapWalk
                 {
                     stop = SwapStop.DataExhausted;
                     break;
+                }
+
+                // The step reached its target price (a tick, not the limit): a point any larger walk passes.
+                var consumed = amountSpecified - remaining;
+                if (record is not null && !next.BeyondBook && (record.Count == 0 || consumed > record[^1].Consumed))
+                {
+                    record.Add(new Checkpoint(consumed, calculated, SqrtPriceX96, Tick, Liquidity, TicksCrossed));
                 }
             }
             else if (SqrtPriceX96 != sqrtPriceStart)
