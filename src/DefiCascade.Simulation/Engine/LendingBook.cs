@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Lending.AaveV3;
 using DefiCascade.Simulation.Engine.Screening;
@@ -231,15 +229,6 @@ public sealed partial class LendingBook
     /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles; ascending.</summary>
     public IReadOnlyList<int> Candidates() => NaiveRescan ? ScanCandidates().ToList() : _schedule.Candidates;
 
-    /// <summary>Starts loading account <paramref name="i"/>'s exact data into the cache (a hint; no effect on results).</summary>
-    internal void Prefetch(int i)
-    {
-        if (!NaiveRescan)
-        {
-            _exact.Prefetch(i);
-        }
-    }
-
     /// <summary>True when the account is among <see cref="Candidates"/>.</summary>
     internal bool IsCandidate(int i) => NaiveRescan ? _screenHf[i] < 1.0 + ScreenMargin : _schedule.IsCandidate(i);
 
@@ -333,48 +322,6 @@ public sealed partial class LendingBook
 
         _screenHf[i] = debt <= 0 ? double.PositiveInfinity : weighted / debt;
         _screenSolvency[i] = debt <= 0 ? double.PositiveInfinity : collateral / debt;
-    }
-
-    // Accounts due for a screen come out of the schedule's queues in no memory order; on a large book
-    // each one's slots and terms are cache misses, overlapped by asking for them a few accounts ahead.
-    private const int ScreenPrefetchDistance = 8;
-
-    private unsafe void PrefetchSlots(int i)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        Sse.Prefetch0(Unsafe.AsPointer(ref _debtStart[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _debtCount[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _collateralStart[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _collateralCount[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _screenHf[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _screenSolvency[i]));
-        _schedule.Prefetch(i);
-    }
-
-    private unsafe void PrefetchTerms(int i)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        var (debt, collateral) = (_debtStart[i], _collateralStart[i]);
-        if (debt < _debtReserves.Length)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _debtReserves[debt]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _debtUnits[debt]));
-        }
-
-        if (collateral < _collateralReserves.Length)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralReserves[collateral]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralWeights[collateral]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralUnits[collateral]));
-        }
     }
 
     private void RefreshAccountShape(int i)

@@ -13,7 +13,7 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// with AaveV3Accounting's order of operations and rounding; any account whose products could
 /// leave 128 bits goes to AaveV3Accounting itself, so results equal it exactly (SpeedEquivalenceTests).
 /// </summary>
-internal sealed class AccountDataCache
+internal sealed partial class AccountDataCache
 {
     // Every product below stays under 2^127 when its factors' bit lengths sum to at most this.
     private const int SafeBits = 126;
@@ -333,111 +333,4 @@ internal sealed class AccountDataCache
 
         return false;
     }
-
-    /// <summary>GenericLogic.calculateUserAccountData in 128 bits into the entry; false when a bound is not met (the caller falls back to BigInteger).</summary>
-    private bool Compute(int i, ref Head head)
-    {
-        var eMode = head.EMode;
-        UInt128 eModeLtv = 0, eModeLt = 0, eModePrice = 0;
-        if (eMode != 0)
-        {
-            var category = _market.EMode(eMode);
-            if (category is null)
-            {
-                return false; // the exact path raises the error
-            }
-
-            (eModeLtv, eModeLt) = ((UInt128)category.LtvBps, (UInt128)category.LiquidationThresholdBps);
-            eModePrice = category.PriceSourceReserve is int source ? _prices[source] : 0;
-        }
-
-        UInt128 totalCollateral = 0, totalDebt = 0, avgLtv = 0, avgLt = 0;
-        var row = i * _reserves;
-        // Only reserves with a balance can add a term (the others are skipped by the reference too).
-        for (var bits = head.CollateralMask | head.BorrowMask; bits != 0; bits &= bits - 1)
-        {
-            var r = System.Numerics.BitOperations.TrailingZeroCount(bits);
-            ref readonly var term = ref _terms[row + r];
-            var collateral = term.Collateral;
-            var debt = term.Debt;
-            if (collateral == UInt128.Zero && debt == UInt128.Zero)
-            {
-                continue;
-            }
-
-            var reserve = _market.Reserves[r];
-            var price = eModePrice != UInt128.Zero && eMode == reserve.EModeCategory ? eModePrice : _prices[r];
-            if (collateral != UInt128.Zero)
-            {
-                if (Bits(collateral) + Bits(price) > SafeBits)
-                {
-                    return false;
-                }
-
-                var balance = collateral * price / _units[r];
-                if (Bits(balance) > BalanceBits)
-                {
-                    return false;
-                }
-
-                totalCollateral += balance;
-                var inEMode = eMode != 0 && reserve.EModeCategory == eMode;
-                if (reserve.LtvBps != 0)
-                {
-                    avgLtv += balance * (inEMode ? eModeLtv : (UInt128)reserve.LtvBps);
-                }
-
-                avgLt += balance * (inEMode ? eModeLt : (UInt128)reserve.LiquidationThresholdBps);
-            }
-
-            if (debt != UInt128.Zero)
-            {
-                if (Bits(debt) + Bits(price) > SafeBits)
-                {
-                    return false;
-                }
-
-                var debtBase = price * debt / _units[r];
-                if (Bits(debtBase) > BalanceBits)
-                {
-                    return false;
-                }
-
-                totalDebt += debtBase;
-            }
-        }
-
-        if (totalCollateral != UInt128.Zero)
-        {
-            avgLtv /= totalCollateral;
-            avgLt /= totalCollateral;
-        }
-        else
-        {
-            (avgLtv, avgLt) = (0, 0);
-        }
-
-        UInt128 healthFactor = 0;
-        if (totalDebt != UInt128.Zero)
-        {
-            // wadDiv(percentMul(collateral, lt), debt) = (a * WAD + debt / 2) / debt.
-            var weighted = PercentMul(totalCollateral, avgLt);
-            if (weighted > (Max128 - (totalDebt / 2)) / Wad)
-            {
-                return false;
-            }
-
-            healthFactor = ((weighted * Wad) + (totalDebt / 2)) / totalDebt;
-        }
-
-        ref var figures = ref _figures[i];
-        (figures.TotalCollateral, figures.HealthFactor, figures.AvgLtv, figures.AvgLt) = (totalCollateral, healthFactor, (ulong)avgLtv, (ulong)avgLt);
-        head.DebtKey = totalDebt;
-        return true;
-    }
-
-    // percentMul: (value * percentage + 5000) / 10000; the operands here are far below 2^110.
-    private static UInt128 PercentMul(UInt128 value, UInt128 percentage) => ((value * percentage) + 5_000) / 10_000;
-
-    private static int Bits(UInt128 value) => 128 - (int)UInt128.LeadingZeroCount(value);
 }
