@@ -52,7 +52,7 @@ public sealed partial class LiquidationBot
             return false;
         }
 
-        var eMode = _eModes[b][i];
+        var eMode = book.EModeOf(i);
         for (var (c, cBits) = (0, collateralMask); cBits != 0; c++, cBits >>= 1)
         {
             if ((cBits & 1) == 0)

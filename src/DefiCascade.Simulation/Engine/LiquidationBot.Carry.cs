@@ -1,5 +1,4 @@
 using DefiCascade.Simulation.Engine.Screening;
-using DefiCascade.Simulation.Results;
 
 namespace DefiCascade.Simulation.Engine;
 
@@ -84,25 +83,13 @@ public sealed partial class LiquidationBot
         BeginTally(InsolvencyTally.Of(memo.Below, memo.Shortfall));
         foreach (var i in _liquidatedIn![b])
         {
-            if (!book.IsCandidate(i))
+            if (book.IsCandidate(i))
             {
-                order.Drop(i);
-                continue;
-            }
-
-            var (below, debtKey, debtWide) = book.AccountSummary(i);
-            if (!below)
-            {
-                order.Drop(i);
-                _verdicts[b][i] = UnliquidatableReason.None;
-            }
-            else if (debtWide)
-            {
-                order.Add(i, book.AccountData(i).TotalDebtBase);
+                Enter(book, b, order, i);
             }
             else
             {
-                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
+                order.Drop(i);
             }
         }
     }

@@ -99,8 +99,7 @@ public sealed partial class LiquidationBot
         for (var k = 0; k < group.Pairs.Length; k++)
         {
             var (c, d) = group.Pairs[k];
-            var (collateral, debt, p) = (book.CollateralAmount(i, c), book.DebtAmount(i, d), group.P[k]);
-            if (double.IsNaN(p) || debt * p < 1e3 || collateral < 1e3 || collateral < 1e3 * p * 2)
+            if (!PairBound.FarFromZero(book.CollateralAmount(i, c), book.DebtAmount(i, d), group.P[k]))
             {
                 return NoGroup;
             }
@@ -131,8 +130,7 @@ public sealed partial class LiquidationBot
             {
                 var (c, d) = group.Pairs[k];
                 ref readonly var bound = ref Bound(book, b, c, d, group.EMode);
-                // SurelyFails with its size term at zero: true for every account of the group.
-                flat = !bound.Unusable && (bound.ProbeReason is not null || (bound.S <= 0 && bound.Loses((bound.A * bound.R) + 1)));
+                flat = bound.FailsAtEverySize;
                 why = bound.ProbeReason is { } probeReason ? Worse(why, probeReason) : why;
             }
 

@@ -38,8 +38,6 @@ public sealed partial class LiquidationBot
     private readonly List<int> _queue = [];
     // liquidationCalls made on each account of the book in hand this block (reused).
     private readonly Dictionary<int, int> _calls = [];
-    // Per book, each account's e-mode category (fixed for the run), read without touching the account.
-    private readonly int[][] _eModes;
 
     public LiquidationBot(MarketState state, Router router, MarketAssumptions market)
     {
@@ -52,7 +50,6 @@ public sealed partial class LiquidationBot
         // Class bounds per book: 256 e-mode categories (Aave's uint8) x collateral x debt reserve.
         _bounds = state.Books.Select(x => new PairBound[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
         _boundStamps = state.Books.Select(x => new int[256 * x.Market.Reserves.Count * x.Market.Reserves.Count]).ToArray();
-        _eModes = state.Books.Select(b => b.Accounts.Select(a => a.EMode).ToArray()).ToArray();
         _groupOf = state.Books.Select(_ => new Dictionary<long, int>()).ToArray();
         _groups = state.Books.Select(_ => new List<SettleGroup>()).ToArray();
         _gasAsset = state.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Symbol is "WETH" or "ETH", (null!, -1)).Item2;
@@ -79,7 +76,6 @@ public sealed partial class LiquidationBot
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _verdicts[b][i]));
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _eModes[b][i]));
         }
     }
 
@@ -274,21 +270,30 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
-            // The same verdict from the cache's small arrays, without copying the exact data.
             _tally.Add(book, i);
-            var (below, debtKey, debtWide) = book.AccountSummary(i);
-            if (!below)
-            {
-                _verdicts[b][i] = UnliquidatableReason.None;
-            }
-            else if (debtWide)
-            {
-                order.Add(i, book.AccountData(i).TotalDebtBase);
-            }
-            else
-            {
-                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
-            }
+            Enter(book, b, order, i);
+        }
+    }
+
+    /// <summary>
+    /// One candidate's place in the block's order, from the cache's summary (no exact record copied): above
+    /// HF 1 it is no member and its verdict is None; below, it joins with its debt key and group tag.
+    /// </summary>
+    private void Enter(LendingBook book, int b, CandidateOrder order, int i)
+    {
+        var (below, debtKey, debtWide) = book.AccountSummary(i);
+        if (!below)
+        {
+            order.Drop(i);
+            _verdicts[b][i] = UnliquidatableReason.None;
+        }
+        else if (debtWide)
+        {
+            order.Add(i, book.AccountData(i).TotalDebtBase);
+        }
+        else
+        {
+            order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
         }
     }
 

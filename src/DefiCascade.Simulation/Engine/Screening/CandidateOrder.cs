@@ -65,7 +65,7 @@ internal sealed class CandidateOrder(int accounts)
         _carry = true;
     }
 
-    /// <summary>Removes a carried account from this round's members.</summary>
+    /// <summary>Makes the account no member of this round (a carried one leaves; for any other it changes nothing).</summary>
     public void Drop(int account) => _slots[account].Stamp = 0;
 
     public void Add(int account, BigInteger debt)

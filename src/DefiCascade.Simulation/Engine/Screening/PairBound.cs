@@ -41,13 +41,7 @@ internal readonly record struct PairBound(UnliquidatableReason? ProbeReason, dou
     /// </summary>
     public bool SurelyFails(double collateral, double debt)
     {
-        if (Unusable)
-        {
-            return false;
-        }
-
-        // Amounts far from zero (bonus < 2): repaid D >= ~debt / 2 or, capped, ~collateral / (P * bonus); seized ~D * P.
-        if (debt * P < 1e3 || collateral < 1e3 || collateral < 1e3 * P * 2)
+        if (Unusable || !FarFromZero(collateral, debt, P))
         {
             return false;
         }
@@ -59,6 +53,19 @@ internal readonly record struct PairBound(UnliquidatableReason? ProbeReason, dou
 
         return Loses((Math.Max(S, 0) * debt) + (A * R) + 1);
     }
+
+    /// <summary>
+    /// <see cref="SurelyFails"/> for every account whose amounts are <see cref="FarFromZero"/>, whatever its
+    /// size: the probe fails, or a unit sold gains nothing (S &lt;= 0) and the rounding terms lose to the gas.
+    /// </summary>
+    public bool FailsAtEverySize => !Unusable && (ProbeReason is not null || (S <= 0 && Loses((A * R) + 1)));
+
+    /// <summary>
+    /// Amounts far from zero (bonus &lt; 2): repaid D &gt;= ~debt / 2 or, capped, ~collateral / (P * bonus);
+    /// seized ~D * P. False for an unusable class (P is NaN).
+    /// </summary>
+    public static bool FarFromZero(double collateral, double debt, double p) =>
+        debt * p >= 1e3 && collateral >= 1e3 && collateral >= 1e3 * p * 2;
 
     /// <summary>
     /// True when the ladder proves the account loses at every slice: amounts far enough from zero that
