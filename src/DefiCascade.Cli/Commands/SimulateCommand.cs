@@ -53,7 +53,7 @@ public static class SimulateCommand
         };
         var threads = new Option<int>("--threads")
         {
-            Description = "Worker threads for --paths (default: all cores). Changes only the speed: the files are byte-identical for any thread count.",
+            Description = "Worker threads (default: all cores). With --paths, paths run in parallel; a single run splits its passes over a large book's accounts among them. Changes only the speed: the files are byte-identical for any thread count.",
             HelpName = "T",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
@@ -88,7 +88,7 @@ public static class SimulateCommand
             }
 
             return parse.GetValue(paths) == 1
-                ? Run(io, inputs)
+                ? Run(io, inputs, parse.GetValue(threads))
                 : RunMonteCarlo(io, inputs, parse.GetValue(paths), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(floor)!);
         });
         return command;
@@ -112,7 +112,7 @@ public static class SimulateCommand
         }
     }
 
-    private static int Run(CliIo io, Inputs inputs) => Guarded(io, () =>
+    private static int Run(CliIo io, Inputs inputs, int threads) => Guarded(io, () =>
     {
         var (snapshotPath, scenarioPath, outDir, seed, json, _) = inputs;
         var (snapshot, snapshotName) = InputLoader.LoadSnapshot(snapshotPath);
@@ -120,7 +120,7 @@ public static class SimulateCommand
         CascadeEngine engine;
         try
         {
-            engine = new CascadeEngine(snapshot, scenario, seed);
+            engine = new CascadeEngine(snapshot, scenario, seed, new CascadeOptions { Workers = threads });
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException)
         {

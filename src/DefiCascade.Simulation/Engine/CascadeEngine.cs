@@ -23,6 +23,16 @@ public sealed record CascadeOptions(bool NaiveRescan = false, bool CompareWithou
     public IActionLog? ActionLog { get; init; }
 
     /// <summary>
+    /// Threads one run may use for its per-account passes over a large book (the bot's first pass,
+    /// the screen after oracle moves); 1, the default, stays on the calling thread. Results are the
+    /// same for any count. Monte Carlo and sweeps run whole paths in parallel instead and keep 1.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Tests only: the fewest candidates a pass splits among workers (small books then split too).</summary>
+    internal int ParallelFrom { get; init; } = 4096;
+
+    /// <summary>
     /// Tests only: every block whose first pass is carried from the block before also runs the full
     /// pass and throws if the two disagree (order, group tags or insolvency figures).
     /// </summary>
@@ -67,11 +77,15 @@ public sealed class CascadeEngine
         _scenario = scenario;
         _seed = seed;
         _state = new MarketState(snapshot, scenario, options.NaiveRescan);
+        foreach (var book in _state.Books)
+        {
+            (book.Workers, book.ParallelFrom) = (Math.Max(1, options.Workers), options.ParallelFrom);
+        }
         _path = new PricePath(scenario, _state.Tokens.Select(t => t.Symbol).ToList(), _state.StartPrices, seed);
         _log = options.ActionLog;
         _router = new Router(_state.Pools) { Log = _log };
         _arbitrageur = new Arbitrageur(_state, BigInteger.Zero) { Log = _log };
-        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd, Log = _log, CheckCarriedPasses = options.CheckCarriedPasses };
+        _bot = new LiquidationBot(_state, _router, scenario.Market) { CapPerBlockUsd = scenario.Mitigations.LiquidationCapPerBlockUsd, Log = _log, CheckCarriedPasses = options.CheckCarriedPasses, Workers = Math.Max(1, options.Workers), ParallelFrom = options.ParallelFrom };
         _breaker = scenario.Mitigations.CircuitBreaker is { } breaker ? new CircuitBreaker(breaker, _state) : null;
         _options = options;
         _reference = ReferencePools(_state);
@@ -94,6 +108,9 @@ public sealed class CascadeEngine
     internal long GroupSettled => _bot.GroupSettled;
 
     internal long PassesCarried => _bot.PassesCarried;
+
+    /// <summary>First passes split among worker threads (CascadeOptions.Workers; tests read it).</summary>
+    internal long PassesSplit => _bot.PassesSplit;
 
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {

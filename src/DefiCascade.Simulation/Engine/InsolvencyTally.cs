@@ -20,6 +20,14 @@ internal struct InsolvencyTally
     /// <summary>A tally that starts from figures already summed.</summary>
     public static InsolvencyTally Of(int below, BigInteger shortfall) => new() { Below = below, _wide = shortfall };
 
+    /// <summary>Adds a tally of other accounts (a pass's share from another thread).</summary>
+    public void Merge(in InsolvencyTally other)
+    {
+        Below += other.Below;
+        _narrow += other._narrow;
+        _wide += other._wide;
+    }
+
     /// <summary>Adds account <paramref name="i"/> of <paramref name="book"/> at the current oracle prices.</summary>
     public void Add(LendingBook book, int i)
     {

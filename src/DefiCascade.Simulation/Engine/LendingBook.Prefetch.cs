@@ -37,7 +37,14 @@ public sealed partial class LendingBook
         Sse.Prefetch0(Unsafe.AsPointer(ref _collateralCount[i]));
         Sse.Prefetch0(Unsafe.AsPointer(ref _screenHf[i]));
         Sse.Prefetch0(Unsafe.AsPointer(ref _screenSolvency[i]));
-        _schedule.Prefetch(i);
+    }
+
+    private unsafe void PrefetchHf(int i)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _screenHf[i]));
+        }
     }
 
     private unsafe void PrefetchTerms(int i)

@@ -95,6 +95,12 @@ public sealed partial class LendingBook
     /// </summary>
     public bool NaiveRescan { get; }
 
+    /// <summary>Threads the screen's passes may use (CascadeOptions.Workers); results are the same for any count.</summary>
+    internal int Workers { get; set; } = 1;
+
+    /// <summary>The fewest accounts a screen pass splits among workers (CascadeOptions.ParallelFrom).</summary>
+    internal int ParallelFrom { get; set; } = 4096;
+
     /// <summary>Changes with every oracle move, screen and account change: figures derived from the whole book stay valid while it holds.</summary>
     internal long Version { get; private set; }
 
@@ -156,10 +162,14 @@ public sealed partial class LendingBook
     {
         Version++;
         _screenPrices = Oracle.Prices.Select(p => (double)p).ToArray();
-        for (var i = 0; i < Accounts.Length; i++)
+        var prices = _screenPrices;
+        WorkShares.Run(!NaiveRescan && Accounts.Length >= ParallelFrom ? Workers : 1, Accounts.Length, (_, from, to) =>
         {
-            Screen(i, _screenPrices);
-        }
+            for (var i = from; i < to; i++)
+            {
+                Screen(i, prices);
+            }
+        });
 
         if (!NaiveRescan)
         {
@@ -189,22 +199,22 @@ public sealed partial class LendingBook
         _exact.PricesMoved();
         _schedule.Advance(_screenPrices);
         var due = _schedule.TakeDue();
+        // The screens are independent (each writes its own account's values): split among workers on a
+        // large pass; the schedule's bookkeeping (shared queues) follows on this thread, in due order.
+        var prices = _screenPrices;
+        var workers = Workers > 1 && due.Count >= ParallelFrom ? Workers : 1;
+        WorkShares.Run(workers, due.Count, (_, from, to) => ScreenDue(due, from, to, prices));
+        ScreenedAfterMoves += due.Count;
         for (var k = 0; k < due.Count; k++)
         {
-            // Two stages ahead: an account's slots first, then the terms they point at.
-            if (k + (2 * ScreenPrefetchDistance) < due.Count)
-            {
-                PrefetchSlots(due[k + (2 * ScreenPrefetchDistance)]);
-            }
-
             if (k + ScreenPrefetchDistance < due.Count)
             {
-                PrefetchTerms(due[k + ScreenPrefetchDistance]);
+                var ahead = due[k + ScreenPrefetchDistance];
+                _schedule.Prefetch(ahead);
+                PrefetchHf(ahead);
             }
 
             var i = due[k];
-            ScreenedAfterMoves++;
-            Screen(i, _screenPrices);
             _schedule.Place(i, _screenHf[i]);
         }
     }
@@ -227,7 +237,10 @@ public sealed partial class LendingBook
     }
 
     /// <summary>Accounts the float screen says may be below HF 1, with a margin the exact model settles; ascending.</summary>
-    public IReadOnlyList<int> Candidates() => NaiveRescan ? ScanCandidates().ToList() : _schedule.Candidates;
+    public IReadOnlyList<int> Candidates() => CandidateList();
+
+    /// <summary><see cref="Candidates"/> as the list itself (not to be changed), for passes that index it on several threads.</summary>
+    internal List<int> CandidateList() => NaiveRescan ? ScanCandidates().ToList() : _schedule.Candidates;
 
     /// <summary>True when the account is among <see cref="Candidates"/>.</summary>
     internal bool IsCandidate(int i) => NaiveRescan ? _screenHf[i] < 1.0 + ScreenMargin : _schedule.IsCandidate(i);
@@ -281,6 +294,9 @@ public sealed partial class LendingBook
     /// <summary>The account's e-mode category, read with its exact data.</summary>
     internal int EModeOf(int i) => _exact.EModeOf(i);
 
+    /// <summary>Accounts that borrow in any reserve now (AaveAccount.HasDebt), from the exact data's masks: no account object is read.</summary>
+    internal int AccountsWithDebt() => _exact.CountBorrowing();
+
     /// <summary>Counted collateral of a reserve, raw units, as the exact data uses it.</summary>
     internal UInt128 CollateralOf(int i, int reserve) => _exact.Collateral(i, reserve);
 
@@ -301,82 +317,6 @@ public sealed partial class LendingBook
             {
                 yield return i;
             }
-        }
-    }
-
-    private void Screen(int i, double[] prices)
-    {
-        // The same terms in the same order as before the struct-of-arrays layout: bit-identical doubles.
-        double debt = 0, weighted = 0, collateral = 0;
-        for (int k = _debtStart[i], end = k + _debtCount[i]; k < end; k++)
-        {
-            debt += _debtUnits[k] * prices[_debtReserves[k]];
-        }
-
-        for (int k = _collateralStart[i], end = k + _collateralCount[i]; k < end; k++)
-        {
-            var price = prices[_collateralReserves[k]];
-            weighted += _collateralWeights[k] * price;
-            collateral += _collateralUnits[k] * price;
-        }
-
-        _screenHf[i] = debt <= 0 ? double.PositiveInfinity : weighted / debt;
-        _screenSolvency[i] = debt <= 0 ? double.PositiveInfinity : collateral / debt;
-    }
-
-    private void RefreshAccountShape(int i)
-    {
-        var account = Accounts[i];
-        var eMode = account.EMode == 0 ? null : Market.EMode(account.EMode);
-        var (debtEnd, collateralEnd) = (_debtStart[i], _collateralStart[i]);
-        var (debtLimit, collateralLimit) = (Limit(_debtStart, _debtReserves.Length, i), Limit(_collateralStart, _collateralReserves.Length, i));
-        for (var r = 0; r < Market.Reserves.Count; r++)
-        {
-            var reserve = Market.Reserves[r];
-            var unit = (double)reserve.Token.Unit;
-            if (account.IsUsingAsCollateral(r) && reserve.LiquidationThresholdBps > 0)
-            {
-                var collateral = account.CollateralBalance(Market, r);
-                var lt = eMode is not null && reserve.EModeCategory == eMode.Id ? eMode.LiquidationThresholdBps : reserve.LiquidationThresholdBps;
-                Grow(collateralEnd, collateralLimit, i);
-                _collateralReserves[collateralEnd] = r;
-                _collateralWeights[collateralEnd] = (double)collateral / unit * lt / 10_000.0;
-                _collateralUnits[collateralEnd++] = (double)collateral / unit;
-            }
-
-            var debt = account.DebtBalance(Market, r);
-            if (!debt.IsZero)
-            {
-                Grow(debtEnd, debtLimit, i);
-                _debtReserves[debtEnd] = r;
-                _debtUnits[debtEnd++] = (double)debt / unit;
-            }
-        }
-
-        _debtCount[i] = debtEnd - _debtStart[i];
-        _collateralCount[i] = collateralEnd - _collateralStart[i];
-        int collateralMask = 0, debtMask = 0;
-        for (var k = _collateralStart[i]; k < collateralEnd; k++)
-        {
-            collateralMask |= 1 << _collateralReserves[k];
-        }
-
-        for (var k = _debtStart[i]; k < debtEnd; k++)
-        {
-            debtMask |= 1 << _debtReserves[k];
-        }
-
-        _schedule.Shape(i, collateralMask, debtMask);
-    }
-
-    private static int Limit(int[] starts, int total, int i) => i + 1 < starts.Length ? starts[i + 1] : total;
-
-    // A liquidation only removes debt and collateral terms, so an account never outgrows its slots.
-    private static void Grow(int next, int limit, int i)
-    {
-        if (next >= limit)
-        {
-            throw new InvalidOperationException($"account {i} gained a debt or collateral reserve during the run");
         }
     }
 }

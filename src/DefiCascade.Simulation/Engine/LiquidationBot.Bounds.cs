@@ -134,8 +134,13 @@ public sealed partial class LiquidationBot
         return ref _bounds[b][slot];
     }
 
-    private PairBound ComputeBound(LendingBook book, int c, int d, int eMode)
+    /// <summary>
+    /// A pair's terms that depend on the market and its oracle prices only (no pool): false when the pair
+    /// is unusable (PairBound.None); else P, collateral raw per unit of debt raw at oracle prices, and the bonus in bps.
+    /// </summary>
+    private static bool OracleTerms(LendingBook book, int c, int d, int eMode, out double p, out int bonus)
     {
+        (p, bonus) = (double.NaN, 0);
         var collateral = book.Market.Reserves[c];
         var debt = book.Market.Reserves[d];
         var usable = collateral.Token.Symbol != debt.Token.Symbol
@@ -143,17 +148,17 @@ public sealed partial class LiquidationBot
             && collateral.LiquidityIndex < TwoRay && debt.VariableBorrowIndex < TwoRay;
         if (!usable)
         {
-            return PairBound.None;
+            return false;
         }
 
         // AaveV3Liquidation's _getConfigurationData: e-mode bonus and price source.
-        var bonus = collateral.LiquidationBonusBps;
+        bonus = collateral.LiquidationBonusBps;
         int collateralSource = c, debtSource = d;
         if (eMode != 0)
         {
             if (book.Market.EMode(eMode) is not { } category)
             {
-                return PairBound.None;
+                return false;
             }
 
             if (collateral.EModeCategory == eMode)
@@ -168,11 +173,22 @@ public sealed partial class LiquidationBot
         var (collateralPrice, debtPrice) = (book.Oracle.Prices[collateralSource], book.Oracle.Prices[debtSource]);
         if (bonus is < 10_000 or > 20_000 || collateralPrice.Sign <= 0 || debtPrice.Sign <= 0)
         {
+            return false;
+        }
+
+        // Collateral (raw) per unit of debt (raw) at oracle prices.
+        p = (double)debtPrice * (double)collateral.Token.Unit / ((double)collateralPrice * (double)debt.Token.Unit);
+        return true;
+    }
+
+    private PairBound ComputeBound(LendingBook book, int c, int d, int eMode)
+    {
+        if (!OracleTerms(book, c, d, eMode, out var p, out var bonus))
+        {
             return PairBound.None;
         }
 
-        // Collateral (raw) per unit of debt (raw) at oracle prices, bonus and the fee on the bonus part.
-        var p = (double)debtPrice * (double)collateral.Token.Unit / ((double)collateralPrice * (double)debt.Token.Unit);
+        var (collateral, debt) = (book.Market.Reserves[c], book.Market.Reserves[d]);
         var b = bonus / 10_000.0;
         var k = p * (b - ((b - 1) * collateral.LiquidationProtocolFeeBps / 10_000.0));
         var a = (p * ((0.5 * b) + 1)) + 2;

@@ -55,6 +55,47 @@ public sealed partial class LiquidationBot
     /// </summary>
     private int GroupOf(LendingBook book, int b, int i, UInt128 debtKey)
     {
+        var tag = GroupKey(book, i, debtKey, out var key);
+        if (tag != Keyed)
+        {
+            return tag;
+        }
+
+        if (!_groupOf[b].TryGetValue(key, out var g))
+        {
+            g = _groups[b].Count;
+            _groupOf[b][key] = g;
+            _groups[b].Add(new SettleGroup((int)(key >> 48), (int)((key >> 24) & 0xFFFFFF), (int)(key & 0xFFFFFF), book.Market.Reserves.Count));
+        }
+
+        PriceGroup(book, _groups[b][g]);
+        return FarFromZero(book, _groups[b][g], i) ? g : NoGroup;
+    }
+
+    // GroupKey's answer for an account that belongs to the group of its key; KnownGroupOf's for one whose group does not exist yet.
+    private const int Keyed = -3;
+    private const int NewGroup = -4;
+
+    /// <summary>
+    /// <see cref="GroupOf"/> without creating a group, safe on several threads at once (it only reads the
+    /// groups, priced for the block by <see cref="PriceGroups"/> beforehand): <see cref="NewGroup"/> when the
+    /// account's group does not exist yet (the caller then asks <see cref="GroupOf"/> on one thread).
+    /// </summary>
+    private int KnownGroupOf(LendingBook book, int b, int i, UInt128 debtKey)
+    {
+        var tag = GroupKey(book, i, debtKey, out var key);
+        if (tag != Keyed)
+        {
+            return tag;
+        }
+
+        return !_groupOf[b].TryGetValue(key, out var g) ? NewGroup : FarFromZero(book, _groups[b][g], i) ? g : NoGroup;
+    }
+
+    // Dust, no group, or Keyed with the group's key: (e-mode, collateral reserves, debt reserves).
+    private int GroupKey(LendingBook book, int i, UInt128 debtKey, out long key)
+    {
+        key = 0;
         var (collateralMask, borrowMask, stableMask) = book.ReserveMasks(i);
         if (collateralMask == 0 || borrowMask == 0)
         {
@@ -67,45 +108,53 @@ public sealed partial class LiquidationBot
             return DustGroup;
         }
 
-        var reserves = book.Market.Reserves.Count;
-        if ((borrowMask & stableMask) != 0 || reserves > 24)
+        if ((borrowMask & stableMask) != 0 || book.Market.Reserves.Count > 24)
         {
             return NoGroup;
         }
 
-        var eMode = book.EModeOf(i);
-        var key = ((long)eMode << 48) | ((long)collateralMask << 24) | (uint)borrowMask;
-        if (!_groupOf[b].TryGetValue(key, out var g))
+        key = ((long)book.EModeOf(i) << 48) | ((long)collateralMask << 24) | (uint)borrowMask;
+        return Keyed;
+    }
+
+    /// <summary>Every group's P at this block's oracle prices (before a pass reads groups from several threads).</summary>
+    private void PriceGroups(LendingBook book, int b)
+    {
+        foreach (var group in _groups[b])
         {
-            g = _groups[b].Count;
-            _groupOf[b][key] = g;
-            _groups[b].Add(new SettleGroup(eMode, collateralMask, borrowMask, reserves));
+            PriceGroup(book, group);
+        }
+    }
+
+    private void PriceGroup(LendingBook book, SettleGroup group)
+    {
+        if (group.PBlock == _groupBlock)
+        {
+            return;
         }
 
-        var group = _groups[b][g];
-        if (group.PBlock != _groupBlock)
+        for (var k = 0; k < group.Pairs.Length; k++)
         {
-            for (var k = 0; k < group.Pairs.Length; k++)
-            {
-                var (c, d) = group.Pairs[k];
-                ref readonly var bound = ref Bound(book, b, c, d, eMode);
-                group.P[k] = bound.P;
-            }
-
-            group.PBlock = _groupBlock;
+            var (c, d) = group.Pairs[k];
+            group.P[k] = OracleTerms(book, c, d, group.EMode, out var p, out _) ? p : double.NaN;
         }
 
-        // PairBound.SurelyFails's amounts-far-from-zero test, pair by pair (P depends on oracle prices only).
+        group.PBlock = _groupBlock;
+    }
+
+    // PairBound.SurelyFails's amounts-far-from-zero test, pair by pair (P depends on oracle prices only).
+    private static bool FarFromZero(LendingBook book, SettleGroup group, int i)
+    {
         for (var k = 0; k < group.Pairs.Length; k++)
         {
             var (c, d) = group.Pairs[k];
             if (!PairBound.FarFromZero(book.CollateralAmount(i, c), book.DebtAmount(i, d), group.P[k]))
             {
-                return NoGroup;
+                return false;
             }
         }
 
-        return g;
+        return true;
     }
 
     /// <summary>Account visits settled by their group (dust included) so far (tests read it).</summary>

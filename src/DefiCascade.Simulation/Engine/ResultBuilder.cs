@@ -102,7 +102,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
         foreach (var (book, b) in state.Books.Select((x, b) => (x, b)))
         {
             totalAccounts += book.Accounts.Length;
-            withDebt += book.Accounts.Count(a => a.HasDebt);
+            withDebt += book.AccountsWithDebt();
             initialDebt += book.InitialDebtBase;
             var badByReserve = new BigInteger[book.Market.Reserves.Count];
             foreach (var i in book.Candidates())
@@ -151,9 +151,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             arbitrageTrades, oracleUpdates, initialDebt, badDebt, realized, Percent(badDebt, initialDebt),
             accounts.Count(a => a.ShortfallUsd > 0), accounts.Count(a => a.HealthFactor < WadRayMath.Wad));
 
-        var listed = accounts
-            .OrderByDescending(a => a.ShortfallUsd).ThenByDescending(a => a.DebtUsd).ThenBy(a => a.User.Hex, StringComparer.Ordinal)
-            .Take(ListedAccounts).ToList();
+        var listed = Largest(accounts, ListedAccounts);
         return new SimulationResult(Header(blocks), status, totals, reserves, Prices(blocks, low), Reasons(accounts), listed, blocks, events);
     }
 
@@ -179,9 +177,82 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
     {
         var account = book.Accounts[i];
         var reason = data.TotalCollateralBase.IsZero ? UnliquidatableReason.NoCollateral : bot.LastReason(b, i);
-        var collateral = Enumerable.Range(0, book.Market.Reserves.Count).Where(account.IsUsingAsCollateral).Select(r => book.Market.Reserves[r].Token.Symbol).ToList();
-        var debt = Enumerable.Range(0, book.Market.Reserves.Count).Where(account.IsBorrowing).Select(r => book.Market.Reserves[r].Token.Symbol).ToList();
+        var (collateral, debt) = Symbols(book, i);
         return new AccountOutcome(book.Market.Name, account.User, account.EMode, collateral, debt, data.TotalCollateralBase, data.TotalDebtBase, shortfall, data.HealthFactor, reason);
+    }
+
+    // The reserves' symbols of an account, as one shared read-only list per set of reserves (a large
+    // cascade leaves tens of thousands of accounts, nearly all on a few sets), from the exact data's
+    // masks: the account's collateral flag is read only for reserves the masks leave out (LT 0).
+    private (IReadOnlyList<string> Collateral, IReadOnlyList<string> Debt) Symbols(LendingBook book, int i)
+    {
+        var (collateralMask, borrowMask, _) = book.ReserveMasks(i);
+        for (var r = 0; r < book.Market.Reserves.Count; r++)
+        {
+            if (book.Market.Reserves[r].LiquidationThresholdBps == 0 && book.Accounts[i].IsUsingAsCollateral(r))
+            {
+                collateralMask |= 1 << r;
+            }
+        }
+
+        return (SymbolsOf(book, collateralMask), SymbolsOf(book, borrowMask));
+    }
+
+    private IReadOnlyList<string> SymbolsOf(LendingBook book, int mask)
+    {
+        if (!_symbolLists.TryGetValue((book, mask), out var list))
+        {
+            list = Enumerable.Range(0, book.Market.Reserves.Count).Where(r => ((mask >> r) & 1) != 0).Select(r => book.Market.Reserves[r].Token.Symbol).ToList().AsReadOnly();
+            _symbolLists[(book, mask)] = list;
+        }
+
+        return list;
+    }
+
+    private readonly Dictionary<(LendingBook, int), IReadOnlyList<string>> _symbolLists = [];
+
+    // The n accounts listed: largest shortfall first, then largest debt, then user address; a bounded
+    // heap instead of sorting tens of thousands of outcomes to keep a hundred.
+    internal static List<AccountOutcome> Largest(List<AccountOutcome> accounts, int n)
+    {
+        var kept = new PriorityQueue<AccountOutcome, (AccountOutcome, int)>(n, ListedOrder.Reversed);
+        for (var k = 0; k < accounts.Count; k++)
+        {
+            if (kept.Count < n)
+            {
+                kept.Enqueue(accounts[k], (accounts[k], k));
+            }
+            else
+            {
+                // One comparison with the head when the account does not make the list.
+                kept.EnqueueDequeue(accounts[k], (accounts[k], k));
+            }
+        }
+
+        var listed = new List<AccountOutcome>(kept.Count);
+        while (kept.Count > 0)
+        {
+            listed.Add(kept.Dequeue());
+        }
+
+        listed.Reverse();
+        return listed;
+    }
+
+    private sealed class ListedOrder : IComparer<(AccountOutcome Account, int Index)>
+    {
+        // The heap's head is the account listed last (the one to drop first); full ties keep book and account order.
+        public static ListedOrder Reversed { get; } = new();
+
+        public int Compare((AccountOutcome Account, int Index) x, (AccountOutcome Account, int Index) y)
+        {
+            var (a, b) = (x.Account, y.Account);
+            var order = a.ShortfallUsd != b.ShortfallUsd ? b.ShortfallUsd.CompareTo(a.ShortfallUsd)
+                : a.DebtUsd != b.DebtUsd ? b.DebtUsd.CompareTo(a.DebtUsd)
+                : string.CompareOrdinal(a.User.Hex, b.User.Hex) is var byUser && byUser != 0 ? byUser
+                : x.Index.CompareTo(y.Index);
+            return -order;
+        }
     }
 
     private static List<UnliquidatableSummary> Reasons(List<AccountOutcome> accounts) =>

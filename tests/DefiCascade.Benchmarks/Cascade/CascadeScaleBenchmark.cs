@@ -10,8 +10,8 @@ namespace DefiCascade.Benchmarks.Cascade;
 /// <summary>
 /// One 300-block cascade (ETH -30% in a straight line, no settle blocks) on synthetic books of
 /// 10k, 100k and 1M positions (DefaultMarketGenerator, default seed: the pools stay the default
-/// market's, so a larger book is a deeper cascade), by the scaled engine and by the naive
-/// reference that rescreens and re-examines every position every block, in the same run. The
+/// market's, so a larger book is a deeper cascade), by the scaled engine on one and on two threads
+/// and by the naive reference that rescreens and re-examines every position every block, in the same run. The
 /// engine is built in the iteration setup: the measured time is the cascade alone. Loading is
 /// measured apart (LoadScaleBenchmark). A naive
 /// 1M run takes minutes, so every case runs twice without warm-up (monitoring strategy). Both run
@@ -40,8 +40,10 @@ public class CascadeScaleBenchmark
     [Params(10_000, 100_000, 1_000_000)]
     public int Positions { get; set; }
 
-    [Params(false, true)]
-    public bool Naive { get; set; }
+    // The naive reference (one thread); the scaled engine on one thread; the same with its per-account
+    // passes split between two threads (CascadeOptions.Workers), as the CLI runs one simulation.
+    [Params("scaled", "scaled-2-threads", "naive")]
+    public string Engine { get; set; } = "scaled";
 
     [GlobalSetup]
     public void Setup()
@@ -51,7 +53,7 @@ public class CascadeScaleBenchmark
     }
 
     [IterationSetup(Target = nameof(Cascade))]
-    public void BuildEngine() => _engine = new CascadeEngine(_snapshot, _scenario, seed: 1, new CascadeOptions(Naive));
+    public void BuildEngine() => _engine = new CascadeEngine(_snapshot, _scenario, seed: 1, new CascadeOptions(Engine == "naive") { Workers = Engine == "scaled-2-threads" ? 2 : 1 });
 
     [Benchmark(Description = "cascade: 300 blocks, ETH -30%")]
     public int Cascade() => _engine.Run().Liquidations.Count;

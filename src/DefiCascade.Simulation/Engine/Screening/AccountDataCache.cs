@@ -137,6 +137,18 @@ internal sealed partial class AccountDataCache
     /// <summary>Reserves where the account holds stable debt, as bits.</summary>
     public int StableMask(int account) => _heads[account].StableMask;
 
+    /// <summary>Accounts whose borrow mask is not empty (each account's as of its last <see cref="AccountChanged"/>).</summary>
+    public int CountBorrowing()
+    {
+        var count = 0;
+        foreach (ref readonly var head in _heads.AsSpan())
+        {
+            count += head.BorrowMask != 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>The account's e-mode category (as last read from the account).</summary>
     public int EModeOf(int account) => _heads[account].EMode;
 

@@ -90,10 +90,22 @@ internal sealed class CandidateOrder(int accounts)
     /// </summary>
     public void Add(int account, UInt128 debt, int tag = -1)
     {
-        ref var slot = ref _slots[account];
-        (slot.Stamp, slot.NarrowKey, slot.Wide, slot.Tag) = (_round, debt, false, tag);
+        Place(account, debt, tag);
         _added.Add(account);
     }
+
+    /// <summary>
+    /// <see cref="Add(int, UInt128, int)"/>'s entry without listing the account: for passes that write
+    /// disjoint accounts' entries on several threads, then list them (<see cref="Listed"/>) on one.
+    /// </summary>
+    public void Place(int account, UInt128 debt, int tag)
+    {
+        ref var slot = ref _slots[account];
+        (slot.Stamp, slot.NarrowKey, slot.Wide, slot.Tag) = (_round, debt, false, tag);
+    }
+
+    /// <summary>Lists accounts <see cref="Place"/>d this round (in any order: <see cref="Ordered"/> sorts).</summary>
+    public void Listed(List<int> accounts) => _added.AddRange(accounts);
 
     /// <summary>
     /// The summary an account added this block was ordered by: below HF 1 (only such accounts are added),
@@ -163,7 +175,7 @@ internal sealed class CandidateOrder(int accounts)
 
         if (!InsertionSort(entries))
         {
-            entries.Sort(static (x, y) => x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account));
+            entries.Sort(default(LargestFirst));
         }
 
         for (var k = 0; k < entries.Length; k++)
@@ -204,6 +216,13 @@ internal sealed class CandidateOrder(int accounts)
 
     private static bool Before((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
         x.Debt != y.Debt ? x.Debt > y.Debt : x.Account < y.Account;
+
+    // The competition order as a struct comparer: the sort is specialized for it (no delegate call per comparison).
+    private readonly struct LargestFirst : IComparer<(UInt128 Debt, int Account)>
+    {
+        public int Compare((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
+            x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account);
+    }
 
     private struct Slot
     {

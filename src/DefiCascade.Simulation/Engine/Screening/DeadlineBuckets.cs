@@ -34,11 +34,11 @@ internal sealed class DeadlineBuckets
 
     /// <summary>
     /// Appends to <paramref name="due"/> every current entry whose deadline is at most
-    /// <paramref name="clock"/> (an account's current version and deadline are
-    /// <paramref name="versions"/> and <paramref name="deadlines"/>), and retires those entries:
-    /// each taken account's version is bumped and its deadline cleared until it is placed again.
+    /// <paramref name="clock"/> (an account's current version and deadline are in
+    /// <paramref name="accounts"/>), and retires those entries: each taken account's version is
+    /// bumped and its deadline cleared until it is placed again.
     /// </summary>
-    public void TakeDue(double clock, int[] versions, double[] deadlines, List<int> due)
+    public void TakeDue(double clock, ScreenEntry[] accounts, List<int> due)
     {
         if (_buckets.Count == 0)
         {
@@ -59,7 +59,7 @@ internal sealed class DeadlineBuckets
             {
                 foreach (var (account, version) in bucket)
                 {
-                    Take(account, version, versions, deadlines, due);
+                    Take(account, version, accounts, due);
                 }
 
                 Retire(bucket);
@@ -79,14 +79,14 @@ internal sealed class DeadlineBuckets
             for (var k = 0; k < current.Count; k++)
             {
                 var (account, version) = current[k];
-                if (version != versions[account])
+                if (version != accounts[account].Version)
                 {
                     continue;
                 }
 
-                if (deadlines[account] <= clock)
+                if (accounts[account].Deadline <= clock)
                 {
-                    Take(account, version, versions, deadlines, due);
+                    Take(account, version, accounts, due);
                 }
                 else
                 {
@@ -103,16 +103,17 @@ internal sealed class DeadlineBuckets
         }
     }
 
-    private static void Take(int account, int version, int[] versions, double[] deadlines, List<int> due)
+    private static void Take(int account, int version, ScreenEntry[] accounts, List<int> due)
     {
+        ref var entry = ref accounts[account];
         // A later screen replaced this entry.
-        if (version != versions[account])
+        if (version != entry.Version)
         {
             return;
         }
 
-        versions[account]++;
-        deadlines[account] = double.PositiveInfinity;
+        entry.Version++;
+        entry.Deadline = double.PositiveInfinity;
         due.Add(account);
     }
 
@@ -123,4 +124,26 @@ internal sealed class DeadlineBuckets
     }
 
     private static long Index(double clock) => (long)Math.Floor(clock / Width);
+}
+
+/// <summary>
+/// What the screen schedule keeps per account, in one record (a large book's screens come due in no
+/// memory order, and separate arrays per field would cost a cache miss each).
+/// </summary>
+internal struct ScreenEntry
+{
+    // When the account's group clock reaches this, it must be screened again (infinite: never).
+    public double Deadline;
+
+    // Bumped by every screen: queue entries of older versions are stale.
+    public int Version;
+
+    // The account's exposure group (which reserves its screen reads).
+    public int Group;
+
+    // Its last screen is below the threshold.
+    public bool Candidate;
+
+    // It is in the candidate list (left lazily when it stops being a candidate).
+    public bool Listed;
 }

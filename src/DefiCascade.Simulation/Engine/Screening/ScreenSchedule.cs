@@ -26,10 +26,7 @@ internal sealed class ScreenSchedule
     private const double AbsoluteSlack = 1e-12;
 
     private readonly double _threshold;
-    private readonly double[] _deadline;
-    private readonly int[] _version;
-    private readonly int[] _group;
-    private readonly bool[] _candidate;
+    private readonly ScreenEntry[] _entries;
     private readonly List<int> _candidates = [];
     private readonly Dictionary<(int Collateral, int Debt), int> _groupOf = new();
     private readonly List<(int Collateral, int Debt)> _groupMasks = [];
@@ -37,24 +34,19 @@ internal sealed class ScreenSchedule
     private readonly List<DeadlineBuckets> _due = [];
     private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
-    // Accounts in _candidates; an account that left the candidates is dropped lazily (_stale).
-    private readonly bool[] _listed;
+    // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily (_stale).
     private bool _sorted = true;
     private bool _stale;
 
     public ScreenSchedule(int accounts, double threshold)
     {
         _threshold = threshold;
-        _deadline = new double[accounts];
-        _version = new int[accounts];
-        _group = new int[accounts];
-        _candidate = new bool[accounts];
-        _listed = new bool[accounts];
+        _entries = new ScreenEntry[accounts];
         Group(0, 0);
     }
 
     /// <summary>Sets which reserves account <paramref name="i"/>'s screen reads (bits), before placing it.</summary>
-    public void Shape(int i, int collateralMask, int debtMask) => _group[i] = Group(collateralMask, debtMask);
+    public void Shape(int i, int collateralMask, int debtMask) => _entries[i].Group = Group(collateralMask, debtMask);
 
     /// <summary>Accounts whose last screen is below the threshold, in ascending order.</summary>
     public List<int> Candidates
@@ -63,7 +55,7 @@ internal sealed class ScreenSchedule
         {
             if (_stale)
             {
-                _candidates.RemoveAll(i => !_candidate[i] && !(_listed[i] = false));
+                _candidates.RemoveAll(i => !_entries[i].Candidate && !(_entries[i].Listed = false));
                 _stale = false;
             }
 
@@ -82,16 +74,12 @@ internal sealed class ScreenSchedule
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _deadline[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _version[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _group[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _candidate[i]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _listed[i]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _entries[i]));
         }
     }
 
     /// <summary>True when the account's last screen is below the threshold (it is among <see cref="Candidates"/>).</summary>
-    public bool IsCandidate(int i) => _candidate[i];
+    public bool IsCandidate(int i) => _entries[i].Candidate;
 
     /// <summary>Starts the clocks' price reference without moving them (the first full screen).</summary>
     public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
@@ -118,14 +106,15 @@ internal sealed class ScreenSchedule
     /// <summary>Records a fresh screen of account <paramref name="i"/> at its group's current clock.</summary>
     public void Place(int i, double healthFactor)
     {
+        ref var entry = ref _entries[i];
         var below = !(healthFactor >= _threshold);
-        if (below != _candidate[i])
+        if (below != entry.Candidate)
         {
-            _candidate[i] = below;
-            if (below && !_listed[i])
+            entry.Candidate = below;
+            if (below && !entry.Listed)
             {
                 _candidates.Add(i);
-                _listed[i] = true;
+                entry.Listed = true;
                 _sorted = false;
             }
 
@@ -133,18 +122,18 @@ internal sealed class ScreenSchedule
         }
 
         // Any earlier entry of this account in a queue is now stale.
-        _version[i]++;
+        entry.Version++;
         // No debt (infinite) or no weighted collateral (zero): no price move can carry it across T.
         if (double.IsPositiveInfinity(healthFactor) || !(healthFactor > 0))
         {
-            _deadline[i] = double.PositiveInfinity;
+            entry.Deadline = double.PositiveInfinity;
             return;
         }
 
-        var g = _group[i];
+        var g = entry.Group;
         var tolerance = Math.Abs(Math.Log(healthFactor / _threshold));
-        _deadline[i] = _clocks[g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
-        _due[g].Add(i, _version[i], _deadline[i]);
+        entry.Deadline = _clocks[g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
+        _due[g].Add(i, entry.Version, entry.Deadline);
     }
 
     /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed (a list reused by the next call).</summary>
@@ -154,7 +143,7 @@ internal sealed class ScreenSchedule
         due.Clear();
         for (var g = 0; g < _due.Count; g++)
         {
-            _due[g].TakeDue(_clocks[g], _version, _deadline, due);
+            _due[g].TakeDue(_clocks[g], _entries, due);
         }
 
         return due;

@@ -16,17 +16,16 @@ public sealed class DeadlineBucketsTests
         const int accounts = 300;
         var random = new Random(20261207);
         var buckets = new DeadlineBuckets();
-        var versions = new int[accounts];
-        var deadlines = Enumerable.Repeat(double.PositiveInfinity, accounts).ToArray();
+        var entries = Enumerable.Repeat(new ScreenEntry { Deadline = double.PositiveInfinity }, accounts).ToArray();
         var clock = 0.0;
         var taken = 0;
         var due = new List<int>();
 
         void Place(int account, double deadline)
         {
-            versions[account]++;
-            deadlines[account] = deadline;
-            buckets.Add(account, versions[account], deadline);
+            entries[account].Version++;
+            entries[account].Deadline = deadline;
+            buckets.Add(account, entries[account].Version, deadline);
         }
 
         for (var a = 0; a < accounts; a++)
@@ -44,12 +43,12 @@ public sealed class DeadlineBucketsTests
             };
 
             // The reference: current entries are exactly the accounts with a finite deadline.
-            var expected = Enumerable.Range(0, accounts).Where(a => deadlines[a] <= clock).ToHashSet();
+            var expected = Enumerable.Range(0, accounts).Where(a => entries[a].Deadline <= clock).ToHashSet();
             due.Clear();
-            buckets.TakeDue(clock, versions, deadlines, due);
+            buckets.TakeDue(clock, entries, due);
             Assert.Equal(expected.Count, due.Count);
             Assert.True(expected.SetEquals(due), $"round {round}: taken accounts differ from the scan");
-            Assert.All(due, a => Assert.True(double.IsPositiveInfinity(deadlines[a])));
+            Assert.All(due, a => Assert.True(double.IsPositiveInfinity(entries[a].Deadline)));
             taken += due.Count;
 
             // Re-place what was taken and move some others (their old entries turn stale); some land before the clock.

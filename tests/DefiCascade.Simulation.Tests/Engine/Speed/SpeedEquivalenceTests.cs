@@ -52,23 +52,26 @@ public class SpeedEquivalenceTests
     // part of what is compared; about half of what each case showed when written). The 60k crash is a deeper
     // book, where large accounts sit below HF 1 in classes whose probe rate beats the bonus by a hair: the
     // ladder (with its interval splitting) settles hundreds of visits there, groups tens of thousands.
-    public static TheoryData<string, int, int, int, int> Cases => new()
+    // Workers: the scaled engine's threads; with 2, passes over more than 64 candidates split (the
+    // default waits for 4,096), so every case with 2 exercises the split and its merge.
+    public static TheoryData<string, int, int, int, int, int> Cases => new()
     {
-        { Crash, 6_000, 101, 1, 1_000 },
-        { Crash, 60_000, 404, 101, 15_000 },
-        { CrashAndRebound, 4_000, 202, 0, 1_000 },
-        { DebtSqueeze, 4_000, 303, 0, 50 },
+        { Crash, 6_000, 101, 1, 1_000, 1 },
+        { Crash, 6_000, 101, 1, 1_000, 2 },
+        { Crash, 60_000, 404, 101, 15_000, 2 },
+        { CrashAndRebound, 4_000, 202, 0, 1_000, 2 },
+        { DebtSqueeze, 4_000, 303, 0, 50, 1 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed, int ladderSettlesAtLeast, int groupSettlesAtLeast)
+    public void Scaled_engine_writes_the_naive_engines_result_json(string yaml, int positions, int seed, int ladderSettlesAtLeast, int groupSettlesAtLeast, int workers)
     {
         var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = positions, Seed = seed });
         var scenario = ScenarioLoader.Parse(yaml, "case.yaml", snapshot.Tokens.Select(t => t.Symbol).ToHashSet());
 
         // Every carried first pass is also checked against the full one (it throws on a difference).
-        var engine = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions { CheckCarriedPasses = true });
+        var engine = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions { CheckCarriedPasses = true, Workers = workers, ParallelFrom = 64 });
         var scaled = engine.Run();
         var naive = new CascadeEngine(snapshot, scenario, seed: 5, new CascadeOptions(NaiveRescan: true)).Run();
 
@@ -78,6 +81,7 @@ public class SpeedEquivalenceTests
         Assert.True(engine.LadderSettled >= ladderSettlesAtLeast, $"{scenario.Name} ({positions:N0}): the size ladder should settle at least {ladderSettlesAtLeast} account visits, got {engine.LadderSettled}");
         // Blocks without an oracle move carry the last block's first pass: every case has many (over 100 when written).
         Assert.True(engine.PassesCarried >= 50, $"{scenario.Name} ({positions:N0}): at least 50 blocks should carry their first pass, got {engine.PassesCarried}");
+        Assert.True(workers == 1 ? engine.PassesSplit == 0 : engine.PassesSplit >= 50, $"{scenario.Name} ({positions:N0}): with {workers} workers, passes split: {engine.PassesSplit}");
         Assert.True(engine.GroupSettled >= groupSettlesAtLeast, $"{scenario.Name} ({positions:N0}): groups should settle at least {groupSettlesAtLeast} account visits, got {engine.GroupSettled}");
     }
 

@@ -1,0 +1,173 @@
+using DefiCascade.Lending.AaveV3;
+using DefiCascade.Simulation.Engine.Screening;
+using DefiCascade.Simulation.Results;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>
+/// The block's first pass over a book's candidates: each one's exact data at the block's oracle prices
+/// (a 128-bit recompute after an oracle move), its verdict None above HF 1, its place and group tag in the
+/// competition order below it, and the block's insolvency tally. On a large book in a cascade this is
+/// tens of thousands of accounts whose data are independent of one another, so the pass splits them
+/// into contiguous shares, one per worker thread (<see cref="Workers"/>): each share writes only its own
+/// accounts' entries and keeps its own tally; one thread then merges the tallies (exact integer sums),
+/// lists the accounts in the order, and finishes what needs shared state (a group met for the first
+/// time, a debt past 128 bits). The order sorts its members by a strict total order, so the sequence,
+/// and every result, is the same for any number of workers (SpeedEquivalenceTests run 1 and 2).
+/// </summary>
+public sealed partial class LiquidationBot
+{
+    /// <summary>Threads the first pass may use (CascadeOptions.Workers); results are the same for any count.</summary>
+    internal int Workers { get; init; } = 1;
+
+    /// <summary>Below this many candidates a pass stays on one thread (handing off costs more than it saves).</summary>
+    internal int ParallelFrom { get; init; } = 4096;
+
+    /// <summary>First passes split among workers so far (tests read it).</summary>
+    internal long PassesSplit { get; private set; }
+
+    private PassShare[] _shares = [];
+
+    /// <summary>One worker's share of a pass: its tally and the accounts it found below HF 1.</summary>
+    private sealed class PassShare
+    {
+        public InsolvencyTally Tally;
+
+        // Placed in the order with their debt key and tag.
+        public List<int> Placed { get; } = [];
+
+        // Below HF 1 with a 128-bit debt key, in a group not created yet (GroupOf, one thread).
+        public List<int> NewGroups { get; } = [];
+
+        // Below HF 1 with a debt past 128 bits (the order's BigInteger key, one thread).
+        public List<int> WideDebt { get; } = [];
+
+        public void Clear()
+        {
+            Tally = default;
+            Placed.Clear();
+            NewGroups.Clear();
+            WideDebt.Clear();
+        }
+    }
+
+    private void FirstPass(LendingBook book, int b, CandidateOrder order, Dictionary<int, UserAccountData> known)
+    {
+        order.Begin();
+        known.Clear();
+        BeginTally();
+        var candidates = book.CandidateList();
+        if (book.NaiveRescan)
+        {
+            NaivePass(book, b, order, known, candidates);
+            return;
+        }
+
+        PriceGroups(book, b);
+        var workers = Workers > 1 && candidates.Count >= ParallelFrom ? Workers : 1;
+        if (_shares.Length < workers)
+        {
+            _shares = [.. _shares, .. Enumerable.Range(0, workers - _shares.Length).Select(_ => new PassShare())];
+        }
+
+        PassesSplit += workers > 1 ? 1 : 0;
+        WorkShares.Run(workers, candidates.Count, (w, from, to) => Scan(book, b, order, candidates, from, to, _shares[w]));
+
+        for (var w = 0; w < workers; w++)
+        {
+            var share = _shares[w];
+            _tally.Merge(share.Tally);
+            order.Listed(share.Placed);
+            foreach (var i in share.NewGroups)
+            {
+                var debtKey = book.AccountSummary(i).DebtKey;
+                order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
+            }
+
+            foreach (var i in share.WideDebt)
+            {
+                order.Add(i, book.AccountData(i).TotalDebtBase);
+            }
+        }
+    }
+
+    // One share of the pass: reads and writes only accounts candidates[from..to) (and its own share).
+    private void Scan(LendingBook book, int b, CandidateOrder order, List<int> candidates, int from, int to, PassShare share)
+    {
+        share.Clear();
+        var tally = new InsolvencyTally();
+        for (var k = from; k < to; k++)
+        {
+            var i = candidates[k];
+            if (k + PrefetchDistance < to)
+            {
+                var ahead = candidates[k + PrefetchDistance];
+                book.Prefetch(ahead);
+                order.Prefetch(ahead);
+            }
+
+            tally.Add(book, i);
+            var (below, debtKey, debtWide) = book.AccountSummary(i);
+            if (!below)
+            {
+                order.Drop(i);
+                _verdicts[b][i] = UnliquidatableReason.None;
+            }
+            else if (debtWide)
+            {
+                share.WideDebt.Add(i);
+            }
+            else if (KnownGroupOf(book, b, i, debtKey) is var tag && tag == NewGroup)
+            {
+                share.NewGroups.Add(i);
+            }
+            else
+            {
+                order.Place(i, debtKey, tag);
+                share.Placed.Add(i);
+            }
+        }
+
+        share.Tally = tally;
+    }
+
+    // The naive reference: every candidate's exact data from scratch, kept for the block.
+    private void NaivePass(LendingBook book, int b, CandidateOrder order, Dictionary<int, UserAccountData> known, IReadOnlyList<int> candidates)
+    {
+        foreach (var i in candidates)
+        {
+            var exact = book.AccountData(i);
+            if (exact.HealthFactor < Core.Math.WadRayMath.Wad)
+            {
+                order.Add(i, exact.TotalDebtBase);
+                known[i] = exact;
+            }
+            else
+            {
+                _verdicts[b][i] = UnliquidatableReason.None;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One candidate's place in the block's order, from the cache's summary (no exact record copied): above
+    /// HF 1 it is no member and its verdict is None; below, it joins with its debt key and group tag.
+    /// </summary>
+    private void Enter(LendingBook book, int b, CandidateOrder order, int i)
+    {
+        var (below, debtKey, debtWide) = book.AccountSummary(i);
+        if (!below)
+        {
+            order.Drop(i);
+            _verdicts[b][i] = UnliquidatableReason.None;
+        }
+        else if (debtWide)
+        {
+            order.Add(i, book.AccountData(i).TotalDebtBase);
+        }
+        else
+        {
+            order.Add(i, debtKey, GroupOf(book, b, i, debtKey));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>
+/// Splits a pass over a list of independent accounts into contiguous shares, one per worker thread,
+/// and waits for all of them. The calling thread runs a share itself. What each share computes must
+/// depend on its own accounts only; merging the shares (in share order) is the caller's, on one thread.
+/// </summary>
+internal static class WorkShares
+{
+    /// <summary>Runs <paramref name="share"/>(w, from, to) for w in [0, workers) over [0, count), split evenly.</summary>
+    public static void Run(int workers, int count, Action<int, int, int> share)
+    {
+        if (workers <= 1)
+        {
+            share(0, 0, count);
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            share(w, (int)((long)count * w / workers), (int)((long)count * (w + 1) / workers)));
+    }
+}
