@@ -17,6 +17,10 @@ namespace DefiCascade.Simulation.Engine;
 /// </summary>
 public sealed partial class LiquidationBot
 {
+    // How many candidates ahead the pass asks for (a hint). Each candidate brings ~7 cache lines (record,
+    // figures, balances row, order slot): 4 ahead measured 5-10% faster than the loop's 8 on the 1M crash.
+    private const int PassPrefetchDistance = 4;
+
     /// <summary>Threads the first pass may use (CascadeOptions.Workers); results are the same for any count.</summary>
     internal int Workers { get; init; } = 1;
 
@@ -99,9 +103,9 @@ public sealed partial class LiquidationBot
         for (var k = from; k < to; k++)
         {
             var i = candidates[k];
-            if (k + PrefetchDistance < to)
+            if (k + PassPrefetchDistance < to)
             {
-                var ahead = candidates[k + PrefetchDistance];
+                var ahead = candidates[k + PassPrefetchDistance];
                 book.Prefetch(ahead);
                 order.Prefetch(ahead);
             }
