@@ -107,13 +107,11 @@ internal sealed partial class AccountDataCache
         public ulong AvgLt;
     }
 
-    // One reserve's balances of one account: raw units, and as doubles for the bot's class bounds.
+    // One reserve's balances of one account, raw units (the bot's class bounds convert them to doubles when they read them).
     private struct Term
     {
         public UInt128 Collateral;
         public UInt128 Debt;
-        public double CollateralAmount;
-        public double DebtAmount;
     }
 
     /// <summary>Underlying collateral counted by the protocol (0 where not collateral), raw units.</summary>
@@ -123,10 +121,10 @@ internal sealed partial class AccountDataCache
     public UInt128 Debt(int account, int reserve) => _terms[(account * _reserves) + reserve].Debt;
 
     /// <summary><see cref="Collateral"/> as a double (nearest).</summary>
-    public double CollateralAmount(int account, int reserve) => _terms[(account * _reserves) + reserve].CollateralAmount;
+    public double CollateralAmount(int account, int reserve) => (double)_terms[(account * _reserves) + reserve].Collateral;
 
     /// <summary><see cref="Debt"/> as a double (nearest).</summary>
-    public double DebtAmount(int account, int reserve) => _terms[(account * _reserves) + reserve].DebtAmount;
+    public double DebtAmount(int account, int reserve) => (double)_terms[(account * _reserves) + reserve].Debt;
 
     /// <summary>Reserves the account's collateral counts in (LT &gt; 0 and enabled), as bits; read from arrays, not the account.</summary>
     public int CollateralMask(int account) => _heads[account].CollateralMask;
@@ -224,8 +222,6 @@ internal sealed partial class AccountDataCache
             ref var term = ref _terms[row + r];
             term.Collateral = wide ? UInt128.Zero : (UInt128)collateral;
             term.Debt = wide ? UInt128.Zero : (UInt128)debt;
-            term.CollateralAmount = wide ? 0 : (double)term.Collateral;
-            term.DebtAmount = wide ? 0 : (double)term.Debt;
             mask |= account.IsUsingAsCollateral(r) || account.IsBorrowing(r) ? 1 << r : 0;
             collateralMask |= reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? 1 << r : 0;
             borrowMask |= account.IsBorrowing(r) ? 1 << r : 0;
