@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace DefiCascade.Simulation.Engine;
 
 /// <summary>
@@ -7,7 +9,11 @@ namespace DefiCascade.Simulation.Engine;
 /// </summary>
 internal static class WorkShares
 {
-    /// <summary>Runs <paramref name="share"/>(w, from, to) for w in [0, workers) over [0, count), split evenly.</summary>
+    /// <summary>
+    /// Runs <paramref name="share"/>(w, from, to) for w in [0, workers) over [0, count), split evenly. A share
+    /// that throws surfaces as itself (not wrapped), the lowest share's first: the exception a single
+    /// thread walking the accounts in order would have met first.
+    /// </summary>
     public static void Run(int workers, int count, Action<int, int, int> share)
     {
         if (workers <= 1)
@@ -16,7 +22,22 @@ internal static class WorkShares
             return;
         }
 
+        var failures = new Exception?[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            share(w, (int)((long)count * w / workers), (int)((long)count * (w + 1) / workers)));
+        {
+            try
+            {
+                share(w, (int)((long)count * w / workers), (int)((long)count * (w + 1) / workers));
+            }
+            catch (Exception e)
+            {
+                failures[w] = e;
+            }
+        });
+
+        if (failures.FirstOrDefault(e => e is not null) is { } first)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 }
