@@ -112,6 +112,9 @@ public sealed class CascadeEngine
     /// <summary>First passes split among worker threads (CascadeOptions.Workers; tests read it).</summary>
     internal long PassesSplit => _bot.PassesSplit;
 
+    /// <summary>Candidates the bot's first pass entered without their exact data (surely below HF 1 and solvent; tests read it).</summary>
+    internal long CertainEntries => _bot.CertainEntries;
+
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         _steward?.BeginBlock(0);

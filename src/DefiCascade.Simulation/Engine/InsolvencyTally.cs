@@ -20,6 +20,9 @@ internal struct InsolvencyTally
     /// <summary>A tally that starts from figures already summed.</summary>
     public static InsolvencyTally Of(int below, BigInteger shortfall) => new() { Below = below, _wide = shortfall };
 
+    /// <summary>Adds an account surely below HF 1 and surely solvent (no shortfall): LendingBook.CertainBelowSolvent.</summary>
+    public void AddBelowSolvent() => Below++;
+
     /// <summary>Adds a tally of other accounts (a pass's share from another thread).</summary>
     public void Merge(in InsolvencyTally other)
     {

@@ -294,6 +294,17 @@ public sealed partial class LendingBook
     /// <summary>The account's e-mode category, read with its exact data.</summary>
     internal int EModeOf(int i) => _exact.EModeOf(i);
 
+    /// <summary>
+    /// True when account <paramref name="i"/> is surely below HF 1 and surely solvent at the current oracle
+    /// prices without its exact data being computed (AccountDataCache.CertainBelowSolvent), with its exact
+    /// total debt as the 128-bit key; always false in the naive reference.
+    /// </summary>
+    internal bool CertainBelowSolvent(int i, out UInt128 debtKey)
+    {
+        debtKey = UInt128.Zero;
+        return !NaiveRescan && _exact.CertainBelowSolvent(i, out debtKey);
+    }
+
     /// <summary>Accounts that borrow in any reserve now (AaveAccount.HasDebt), from the exact data's masks: no account object is read.</summary>
     internal int AccountsWithDebt() => _exact.CountBorrowing();
 

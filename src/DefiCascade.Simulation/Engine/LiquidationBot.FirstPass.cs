@@ -27,6 +27,9 @@ public sealed partial class LiquidationBot
     /// <summary>Below this many candidates a pass stays on one thread (handing off costs more than it saves).</summary>
     internal int ParallelFrom { get; init; } = 4096;
 
+    /// <summary>Candidates the first pass entered without their exact data so far (tests read it).</summary>
+    internal long CertainEntries { get; private set; }
+
     /// <summary>First passes split among workers so far (tests read it).</summary>
     internal long PassesSplit { get; private set; }
 
@@ -36,6 +39,9 @@ public sealed partial class LiquidationBot
     private sealed class PassShare
     {
         public InsolvencyTally Tally;
+
+        // Accounts entered without their exact data (surely below HF 1 and solvent).
+        public long Certain;
 
         // Placed in the order with their debt key and tag.
         public List<int> Placed { get; } = [];
@@ -49,6 +55,7 @@ public sealed partial class LiquidationBot
         public void Clear()
         {
             Tally = default;
+            Certain = 0;
             Placed.Clear();
             NewGroups.Clear();
             WideDebt.Clear();
@@ -81,6 +88,7 @@ public sealed partial class LiquidationBot
         {
             var share = _shares[w];
             _tally.Merge(share.Tally);
+            CertainEntries += share.Certain;
             order.Listed(share.Placed);
             foreach (var i in share.NewGroups)
             {
@@ -110,8 +118,21 @@ public sealed partial class LiquidationBot
                 order.Prefetch(ahead);
             }
 
-            tally.Add(book, i);
-            var (below, debtKey, debtWide) = book.AccountSummary(i);
+            bool below, debtWide;
+            UInt128 debtKey;
+            if (book.CertainBelowSolvent(i, out debtKey))
+            {
+                // Surely below HF 1 and solvent, debt unchanged: no 128-bit recompute (AccountDataCache.Certain.cs).
+                tally.AddBelowSolvent();
+                (below, debtWide) = (true, false);
+                share.Certain++;
+            }
+            else
+            {
+                tally.Add(book, i);
+                (below, debtKey, debtWide) = book.AccountSummary(i);
+            }
+
             if (!below)
             {
                 order.Drop(i);

@@ -200,10 +200,16 @@ internal sealed partial class AccountDataCache
                 _lastPriceChange = _epoch;
             }
         }
+
+        RefreshDoubles();
     }
 
     /// <summary>The market's configuration changed (a threshold set mid-run): call <see cref="AccountChanged"/> for every account it affects.</summary>
-    public void MarketChanged(AaveV3Market market) => _market = market;
+    public void MarketChanged(AaveV3Market market)
+    {
+        _market = market;
+        RefreshDoubles();
+    }
 
     /// <summary>Call after an account's balances changed (a liquidation).</summary>
     public void AccountChanged(int i)
