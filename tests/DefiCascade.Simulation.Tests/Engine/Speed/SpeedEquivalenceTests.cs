@@ -91,12 +91,7 @@ public class SpeedEquivalenceTests
     [Fact]
     public void Cached_account_data_equals_the_exact_model_under_random_price_moves()
     {
-        const int seed = 5151;
-        var random = new Random(seed);
-        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 8_000, Seed = seed });
-        var book = new MarketState(snapshot, TestScenarios.InstantShock("0.9")).Books[0];
-        var start = book.Oracle.Prices.ToArray();
-        book.RescreenAll();
+        var (book, start, random) = ScreenedBook(seed: 5151);
         var compared = 0;
         for (var round = 0; round < 12; round++)
         {
@@ -124,12 +119,7 @@ public class SpeedEquivalenceTests
     [Fact]
     public void Certain_entries_hold_against_the_exact_model_under_random_price_moves()
     {
-        const int seed = 7373;
-        var random = new Random(seed);
-        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 8_000, Seed = seed });
-        var book = new MarketState(snapshot, TestScenarios.InstantShock("0.9")).Books[0];
-        var start = book.Oracle.Prices.ToArray();
-        book.RescreenAll();
+        var (book, start, random) = ScreenedBook(seed: 7373);
         var (certain, refused) = (0, 0);
         for (var round = 0; round < 24; round++)
         {
@@ -167,5 +157,14 @@ public class SpeedEquivalenceTests
 
         // Both answers occur: the test sees the shortcut taken and refused.
         Assert.True(certain > 800 && refused > 5_000, $"certain {certain}, refused {refused}");
+    }
+
+    // An 8k-account book screened at its start prices, those prices, and a random walk seeded alike.
+    private static (LendingBook Book, BigInteger[] Start, Random Random) ScreenedBook(int seed)
+    {
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 8_000, Seed = seed });
+        var book = new MarketState(snapshot, TestScenarios.InstantShock("0.9")).Books[0];
+        book.RescreenAll();
+        return (book, book.Oracle.Prices.ToArray(), new Random(seed));
     }
 }
