@@ -163,7 +163,7 @@ public sealed partial class LendingBook
         Version++;
         _screenPrices = Oracle.Prices.Select(p => (double)p).ToArray();
         var prices = _screenPrices;
-        WorkShares.Run(!NaiveRescan && Accounts.Length >= ParallelFrom ? Workers : 1, Accounts.Length, (_, from, to) =>
+        WorkShares.Run(WorkShares.For(NaiveRescan ? 1 : Workers, ParallelFrom, Accounts.Length), Accounts.Length, (_, from, to) =>
         {
             for (var i = from; i < to; i++)
             {
@@ -202,7 +202,7 @@ public sealed partial class LendingBook
         // The screens are independent (each writes its own account's values): split among workers on a
         // large pass; the schedule's bookkeeping (shared queues) follows on this thread, in due order.
         var prices = _screenPrices;
-        var workers = Workers > 1 && due.Count >= ParallelFrom ? Workers : 1;
+        var workers = WorkShares.For(Workers, ParallelFrom, due.Count);
         WorkShares.Run(workers, due.Count, (_, from, to) => ScreenDue(due, from, to, prices));
         ScreenedAfterMoves += due.Count;
         for (var k = 0; k < due.Count; k++)

@@ -75,7 +75,7 @@ public sealed partial class LiquidationBot
         }
 
         PriceGroups(book, b);
-        var workers = Workers > 1 && candidates.Count >= ParallelFrom ? Workers : 1;
+        var workers = WorkShares.For(Workers, ParallelFrom, candidates.Count);
         if (_shares.Length < workers)
         {
             _shares = [.. _shares, .. Enumerable.Range(0, workers - _shares.Length).Select(_ => new PassShare())];

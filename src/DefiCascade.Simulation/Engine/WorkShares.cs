@@ -10,6 +10,12 @@ namespace DefiCascade.Simulation.Engine;
 internal static class WorkShares
 {
     /// <summary>
+    /// The workers a pass over <paramref name="count"/> accounts uses: all <paramref name="workers"/> from
+    /// <paramref name="parallelFrom"/> accounts up, else one (a hand-off costs more than a small pass saves).
+    /// </summary>
+    public static int For(int workers, int parallelFrom, int count) => workers > 1 && count >= parallelFrom ? workers : 1;
+
+    /// <summary>
     /// Runs <paramref name="share"/>(w, from, to) for w in [0, workers) over [0, count), split evenly. A share
     /// that throws surfaces as itself (not wrapped), the lowest share's first: the exception a single
     /// thread walking the accounts in order would have met first.

@@ -23,9 +23,11 @@ internal sealed partial class AccountDataCache
     private double[] _unitDoubles = [];
     private double[] _thresholdDoubles = [];
 
-    private void RefreshDoubles()
+    // Prices follow the oracle (PricesMoved); units and thresholds the market (construction, MarketChanged).
+    private void RefreshPriceDoubles() => _priceDoubles = _prices.Select(p => (double)p).ToArray();
+
+    private void RefreshMarketDoubles()
     {
-        _priceDoubles = _prices.Select(p => (double)p).ToArray();
         _unitDoubles = _units.Select(u => (double)u).ToArray();
         _thresholdDoubles = _market.Reserves.Select(r => r.LiquidationThresholdBps / 10_000.0).ToArray();
     }

@@ -63,6 +63,7 @@ internal sealed partial class AccountDataCache
         _reserveChangedAt = new long[_reserves];
         _units = market.Reserves.Select(r => (UInt128)r.Token.Unit).ToArray();
         _prices = new UInt128[_reserves];
+        RefreshMarketDoubles();
         PricesMoved();
     }
 
@@ -201,14 +202,14 @@ internal sealed partial class AccountDataCache
             }
         }
 
-        RefreshDoubles();
+        RefreshPriceDoubles();
     }
 
     /// <summary>The market's configuration changed (a threshold set mid-run): call <see cref="AccountChanged"/> for every account it affects.</summary>
     public void MarketChanged(AaveV3Market market)
     {
         _market = market;
-        RefreshDoubles();
+        RefreshMarketDoubles();
     }
 
     /// <summary>Call after an account's balances changed (a liquidation).</summary>
