@@ -1,5 +1,6 @@
 using System.Numerics;
 using DefiCascade.Amm.V3;
+using DefiCascade.Core.Math;
 using static DefiCascade.Amm.Tests.TestPools;
 
 namespace DefiCascade.Amm.Tests;
@@ -177,20 +178,20 @@ public sealed class V3DryWalkTests
             }
 
             var start = new V3State(pool.SqrtPriceX96, pool.Tick, pool.Liquidity, 0, 0);
-            var jump = new V3SwapWalk(book, pool.FeePips, zeroForOne, exactInput, limit, start);
-            var step = new V3SwapWalk(book, pool.FeePips, zeroForOne, exactInput, limit, start, stepThroughEmptyWords: true);
-            var a = jump.Run(Huge, userLimit: true);
-            var b = step.Run(Huge, userLimit: true);
+            var jump = new V3SwapWalk(book, pool.FeePips, zeroForOne, exactInput, U256.From(limit), start);
+            var step = new V3SwapWalk(book, pool.FeePips, zeroForOne, exactInput, U256.From(limit), start, stepThroughEmptyWords: true);
+            var a = jump.Run(U256.From(Huge), userLimit: true);
+            var b = step.Run(U256.From(Huge), userLimit: true);
             var where = $"case {i}: spacing {spacing}, {(zeroForOne ? "down" : "up")}, limit {limit} (tick {limitTick})";
             Assert.True(a == b, $"{where}: amounts/stop {a} vs {b}");
             Assert.True(
                 (jump.SqrtPriceX96, jump.Tick, jump.Liquidity, jump.TicksCrossed, jump.DryEdge) == (step.SqrtPriceX96, step.Tick, step.Liquidity, step.TicksCrossed, step.DryEdge),
                 $"{where}: jump {jump.SqrtPriceX96}/{jump.Tick} vs loop {step.SqrtPriceX96}/{step.Tick}");
-            Assert.Equal(limit, jump.SqrtPriceX96);
+            Assert.Equal(limit, (BigInteger)jump.SqrtPriceX96);
             compared++;
 
             // back the other way, from there to anywhere between that price and the far limit.
-            var back = new V3State(jump.SqrtPriceX96, jump.Tick, jump.Liquidity, 0, 0);
+            var back = new V3State((BigInteger)jump.SqrtPriceX96, jump.Tick, (BigInteger)jump.Liquidity, 0, 0);
             var far = zeroForOne ? TickMath.MaxSqrtRatio - 1 : TickMath.MinSqrtRatio + 1;
             var tickBack = TickMath.GetTickAtSqrtRatio(rng.Next(3) == 0 ? far : TickMath.GetSqrtRatioAtTick(book.TickAt(rng.Next(book.Count))));
             var limitBack = rng.Next(3) switch
@@ -204,9 +205,9 @@ public sealed class V3DryWalkTests
                 continue;
             }
 
-            var amountBack = rng.Next(2) == 0 ? Huge : new BigInteger(rng.NextInt64(1, long.MaxValue));
-            var jumpBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, limitBack, back);
-            var stepBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, limitBack, back, stepThroughEmptyWords: true);
+            var amountBack = U256.From(rng.Next(2) == 0 ? Huge : new BigInteger(rng.NextInt64(1, long.MaxValue)));
+            var jumpBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, U256.From(limitBack), back);
+            var stepBack = new V3SwapWalk(book, pool.FeePips, !zeroForOne, !exactInput, U256.From(limitBack), back, stepThroughEmptyWords: true);
             var c = jumpBack.Run(amountBack, userLimit: true);
             var d = stepBack.Run(amountBack, userLimit: true);
             Assert.True(c == d, $"{where}, back to {limitBack}: amounts/stop {c} vs {d}");

@@ -61,12 +61,19 @@ public sealed class V3MathTests
     public void RevertsBecomeExceptions()
     {
         Assert.Throws<OverflowException>(() => FullMath.MulDiv(BigInteger.One << 255, 4, 1));
-        Assert.Throws<DivideByZeroException>(() => FullMath.MulDiv(1, 1, 0));
+        Assert.Throws<DivideByZeroException>(() => FullMath.MulDiv(BigInteger.One, BigInteger.One, BigInteger.Zero));
         // the 512-bit intermediate is fine as long as the result fits uint256
         Assert.Equal(BigInteger.One << 255, FullMath.MulDiv(BigInteger.One << 255, 4, 4));
         Assert.Throws<OverflowException>(() => FullMath.MulDivRoundingUp((BigInteger.One << 256) - 1, 3, 2));
-        Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(1, -2));
+        Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(BigInteger.One, -2));
         Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(LiquidityMath.Uint128Max, 1));
-        Assert.Equal(3, LiquidityMath.AddDelta(5, -2));
+        Assert.Equal(3, LiquidityMath.AddDelta(new BigInteger(5), -2));
+        // the walk's uint128 / int128 words revert alike
+        Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(UInt128.One, (Int128)(-2)));
+        Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(UInt128.MaxValue, Int128.One));
+        Assert.Throws<OverflowException>(() => LiquidityMath.AddDelta(((UInt128)1 << 127) - 1, Int128.MinValue));
+        Assert.Equal((UInt128)0, LiquidityMath.AddDelta((UInt128)1 << 127, Int128.MinValue));
+        Assert.Equal((UInt128)3, LiquidityMath.AddDelta((UInt128)5, (Int128)(-2)));
+        Assert.Equal(UInt128.MaxValue, LiquidityMath.AddDelta(UInt128.MaxValue - (UInt128)Int128.MaxValue, Int128.MaxValue));
     }
 }

@@ -7,7 +7,7 @@ namespace DefiCascade.Amm.V3;
 /// product exactly, so only the contract's reverts remain: a zero denominator or a result that
 /// does not fit uint256 throws (revert semantics).
 /// </summary>
-public static class FullMath
+public static partial class FullMath
 {
     internal static readonly BigInteger Uint256Max = (BigInteger.One << 256) - 1;
 

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace DefiCascade.Amm.V3;
 
 /// <summary>v3-core LiquidityMath: uint128 liquidity plus a signed int128 delta.</summary>
-public static class LiquidityMath
+public static partial class LiquidityMath
 {
     public static readonly BigInteger Uint128Max = (BigInteger.One << 128) - 1;
     public static readonly BigInteger Int128Max = (BigInteger.One << 127) - 1;

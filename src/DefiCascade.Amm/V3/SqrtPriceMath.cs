@@ -6,7 +6,7 @@ namespace DefiCascade.Amm.V3;
 /// v3-core 1.0.x SqrtPriceMath: next prices from token deltas and token deltas between prices,
 /// each rounded the way the contract rounds it (always in the pool's favour).
 /// </summary>
-public static class SqrtPriceMath
+public static partial class SqrtPriceMath
 {
     public const int Resolution = 96;
     public static readonly BigInteger Q96 = BigInteger.One << Resolution;

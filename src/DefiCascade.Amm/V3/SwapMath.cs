@@ -6,7 +6,7 @@ namespace DefiCascade.Amm.V3;
 public readonly record struct SwapStepResult(BigInteger SqrtPriceNextX96, BigInteger AmountIn, BigInteger AmountOut, BigInteger FeeAmount);
 
 /// <summary>v3-core 1.0.x SwapMath: the fee is taken from the input.</summary>
-public static class SwapMath
+public static partial class SwapMath
 {
     private static readonly BigInteger OneMillion = 1_000_000;
 

@@ -19,6 +19,8 @@ public sealed class TickBook
 {
     private readonly int[] _ticks;
     private readonly BigInteger[] _liquidityNet;
+    // The same, as int128 words (the swap walk's crossings).
+    private readonly Int128[] _liquidityNetWord;
 
     public TickBook(int tickSpacing, IEnumerable<TickSnapshot> ticks, int? lower = null, int? upper = null)
     {
@@ -41,6 +43,7 @@ public sealed class TickBook
             .ToArray();
         _ticks = new int[initialized.Length];
         _liquidityNet = new BigInteger[initialized.Length];
+        _liquidityNetWord = new Int128[initialized.Length];
         for (var i = 0; i < initialized.Length; i++)
         {
             var t = initialized[i];
@@ -61,6 +64,7 @@ public sealed class TickBook
 
             _ticks[i] = t.Index;
             _liquidityNet[i] = t.LiquidityNet;
+            _liquidityNetWord[i] = (Int128)t.LiquidityNet;
         }
 
         TickSpacing = tickSpacing;
@@ -81,6 +85,8 @@ public sealed class TickBook
     public int TickAt(int index) => _ticks[index];
 
     public BigInteger LiquidityNetAt(int index) => _liquidityNet[index];
+
+    public Int128 LiquidityNetWordAt(int index) => _liquidityNetWord[index];
 
     /// <summary>
     /// TickBitmap.nextInitializedTickWithinOneWord(tick, tickSpacing, lte). lte: the greatest initialized

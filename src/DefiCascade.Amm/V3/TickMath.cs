@@ -8,7 +8,7 @@ namespace DefiCascade.Amm.V3;
 /// inverse. Both functions reproduce the contract's fixed-point chains, not the real-valued formula,
 /// so the results match the deployed bytecode to the last bit.
 /// </summary>
-public static class TickMath
+public static partial class TickMath
 {
     public const int MinTick = -887272;
     public const int MaxTick = -MinTick;

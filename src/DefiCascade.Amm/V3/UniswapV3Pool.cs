@@ -1,4 +1,5 @@
 using System.Numerics;
+using DefiCascade.Core.Math;
 using DefiCascade.Core.Primitives;
 using DefiCascade.Core.Snapshot;
 
@@ -155,10 +156,12 @@ public sealed class UniswapV3Pool : IAmmPool
             return (Empty(s, userLimit ? SwapStop.PriceLimit : SwapStop.OutOfLiquidity), s);
         }
 
-        var walk = new V3SwapWalk(_book, FeePips, zeroForOne, request.ExactInput, limit, s);
-        var (amountIn, amountOut, stop) = request.ExactInput && !userLimit
-            ? walk.Run(request.Amount, userLimit, LastCheckpointWithin(_checkpoints[zeroForOne ? 0 : 1], request.Amount), _checkpoints[zeroForOne ? 0 : 1])
-            : walk.Run(request.Amount, userLimit);
+        var walk = new V3SwapWalk(_book, FeePips, zeroForOne, request.ExactInput, U256.From(limit), s);
+        var amount = U256.From(request.Amount);
+        var (amountInWord, amountOutWord, stop) = request.ExactInput && !userLimit
+            ? walk.Run(amount, userLimit, LastCheckpointWithin(_checkpoints[zeroForOne ? 0 : 1], amount), _checkpoints[zeroForOne ? 0 : 1])
+            : walk.Run(amount, userLimit);
+        var (amountIn, amountOut) = ((BigInteger)amountInWord, (BigInteger)amountOutWord);
         var balanceIn = zeroForOne ? s.Balance0 : s.Balance1;
         var balanceOut = zeroForOne ? s.Balance1 : s.Balance0;
         if (amountOut > balanceOut)
@@ -169,21 +172,21 @@ public sealed class UniswapV3Pool : IAmmPool
         balanceIn += amountIn;
         balanceOut -= amountOut;
         var after = new V3State(
-            walk.SqrtPriceX96,
+            (BigInteger)walk.SqrtPriceX96,
             walk.Tick,
-            walk.Liquidity,
+            (BigInteger)walk.Liquidity,
             zeroForOne ? balanceIn : balanceOut,
             zeroForOne ? balanceOut : balanceIn);
         var result = new SwapResult(amountIn, amountOut, stop, after.SqrtPriceX96, after.Tick, after.Liquidity, walk.TicksCrossed)
         {
-            EdgeSqrtPriceX96 = walk.DryEdge?.SqrtPriceX96,
+            EdgeSqrtPriceX96 = walk.DryEdge is { } edge ? (BigInteger)edge.SqrtPriceX96 : null,
             EdgeTick = walk.DryEdge?.Tick,
         };
         return (result, after);
     }
 
     // The last checkpoint that paid in at most the amount (they are recorded in increasing order).
-    private static V3SwapWalk.Checkpoint? LastCheckpointWithin(List<V3SwapWalk.Checkpoint> checkpoints, BigInteger amount)
+    private static V3SwapWalk.Checkpoint? LastCheckpointWithin(List<V3SwapWalk.Checkpoint> checkpoints, U256 amount)
     {
         var (lo, hi) = (0, checkpoints.Count - 1);
         V3SwapWalk.Checkpoint? found = null;

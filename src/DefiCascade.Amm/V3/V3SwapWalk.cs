@@ -1,4 +1,4 @@
-using System.Numerics;
+using DefiCascade.Core.Math;
 
 namespace DefiCascade.Amm.V3;
 
@@ -8,7 +8,9 @@ namespace DefiCascade.Amm.V3;
 /// liquidity is zero and a complete book holds no initialized tick in the walk direction, the contract keeps
 /// looping word by word to the price limit for nothing; the walk lands where that loop ends in one step
 /// (<see cref="LandOnLimit"/>) and reports OutOfLiquidity, since the amount was not filled. Empty words before
-/// an initialized tick are skipped the same way (<see cref="SkipEmptyRange"/>).
+/// an initialized tick are skipped the same way (<see cref="SkipEmptyRange"/>). The loop runs on 256-bit words
+/// (<see cref="U256"/>, liquidity a uint128) and keeps the contract's signed amounts as magnitudes: what remains
+/// of the specified amount, and what the other side came to.
 /// </summary>
 internal sealed class V3SwapWalk
 {
@@ -16,12 +18,12 @@ internal sealed class V3SwapWalk
     private readonly int _fee;
     private readonly bool _zeroForOne;
     private readonly bool _exactInput;
-    private readonly BigInteger _limit;
+    private readonly U256 _limit;
     private readonly bool _stepThroughEmptyWords;
 
     /// <param name="stepThroughEmptyWords">Walk the empty words one loop iteration at a time, as the contract does,
     /// instead of jumping to where that loop ends (tests compare the two).</param>
-    public V3SwapWalk(TickBook book, int fee, bool zeroForOne, bool exactInput, BigInteger sqrtPriceLimitX96, V3State start, bool stepThroughEmptyWords = false)
+    public V3SwapWalk(TickBook book, int fee, bool zeroForOne, bool exactInput, U256 sqrtPriceLimitX96, V3State start, bool stepThroughEmptyWords = false)
     {
         _stepThroughEmptyWords = stepThroughEmptyWords;
         _book = book;
@@ -29,37 +31,37 @@ internal sealed class V3SwapWalk
         _zeroForOne = zeroForOne;
         _exactInput = exactInput;
         _limit = sqrtPriceLimitX96;
-        SqrtPriceX96 = start.SqrtPriceX96;
+        SqrtPriceX96 = U256.From(start.SqrtPriceX96);
         Tick = start.Tick;
-        Liquidity = start.Liquidity;
+        Liquidity = (UInt128)start.Liquidity;
     }
 
-    public BigInteger SqrtPriceX96 { get; private set; }
+    public U256 SqrtPriceX96 { get; private set; }
 
     public int Tick { get; private set; }
 
-    public BigInteger Liquidity { get; private set; }
+    public UInt128 Liquidity { get; private set; }
 
     public int TicksCrossed { get; private set; }
 
     /// <summary>
     /// The loop's state after a step that reached its target price: what an exact-input walk has paid in
-    /// (<c>Consumed</c>) and out (<c>-Calculated</c>) by then, where it stands, and the ticks crossed.
+    /// (<c>Consumed</c>) and out (<c>PaidOut</c>) by then, where it stands, and the ticks crossed.
     /// </summary>
-    internal readonly record struct Checkpoint(BigInteger Consumed, BigInteger Calculated, BigInteger SqrtPriceX96, int Tick, BigInteger Liquidity, int TicksCrossed);
+    internal readonly record struct Checkpoint(U256 Consumed, U256 PaidOut, U256 SqrtPriceX96, int Tick, UInt128 Liquidity, int TicksCrossed);
 
     /// <summary>
     /// Where the book's liquidity ends in the walk direction, set when the walk found no liquidity and no
     /// initialized tick ahead of it: the outermost initialized tick's price with the tick slot0 holds right after
     /// crossing it (lowest - 1 going down, highest going up); the starting state when the book is empty.
     /// </summary>
-    public (BigInteger SqrtPriceX96, int Tick)? DryEdge { get; private set; }
+    public (U256 SqrtPriceX96, int Tick)? DryEdge { get; private set; }
 
     /// <summary>Runs the loop for |amount| (exact input or exact output) and returns what was paid in and out.</summary>
-    public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit) => Run(amount, userLimit, null, null);
+    public (U256 AmountIn, U256 AmountOut, SwapStop Stop) Run(U256 amount, bool userLimit) => Run(amount, userLimit, null, null);
 
     /// <summary>
-    /// An exact-input <see cref="Run(BigInteger, bool)"/> resumed at <paramref name="from"/> (a checkpoint of a walk
+    /// An exact-input <see cref="Run(U256, bool)"/> resumed at <paramref name="from"/> (a checkpoint of a walk
     /// from the same start that had paid in at most <paramref name="amount"/>), recording the checkpoints it
     /// passes beyond <paramref name="record"/>'s last. Resuming is exact: a step that reached its target price
     /// paid in what reaching it costs, whatever amount remained, as long as that covered it
@@ -67,26 +69,27 @@ internal sealed class V3SwapWalk
     /// amountRemaining >= amountIn + feeAmount implies); so every walk of at least Consumed takes the same
     /// steps up to the checkpoint.
     /// </summary>
-    public (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Run(BigInteger amount, bool userLimit, Checkpoint? from, List<Checkpoint>? record)
+    public (U256 AmountIn, U256 AmountOut, SwapStop Stop) Run(U256 amount, bool userLimit, Checkpoint? from, List<Checkpoint>? record)
     {
         if (!_exactInput && (from is not null || record is not null))
         {
             throw new InvalidOperationException("checkpoints apply to exact-input walks only");
         }
 
-        var amountSpecified = _exactInput ? amount : -amount;
-        var remaining = amountSpecified;
-        var calculated = BigInteger.Zero;
+        // amountSpecifiedRemaining and amountCalculated as magnitudes: exact input pays in what leaves `remaining`
+        // and `calculated` is paid out; exact output is paid out what leaves `remaining` and `calculated` is paid in.
+        var remaining = amount;
+        var calculated = U256.Zero;
         SwapStop? stop = null;
         if (from is { } start)
         {
             (SqrtPriceX96, Tick, Liquidity, TicksCrossed) = (start.SqrtPriceX96, start.Tick, start.Liquidity, start.TicksCrossed);
-            (remaining, calculated) = (amountSpecified - start.Consumed, start.Calculated);
+            (remaining, calculated) = (amount - start.Consumed, start.PaidOut);
         }
 
         while (!remaining.IsZero && SqrtPriceX96 != _limit)
         {
-            if (Liquidity.IsZero && !_book.HasInitializedTickToward(Tick, _zeroForOne))
+            if (Liquidity == UInt128.Zero && !_book.HasInitializedTickToward(Tick, _zeroForOne))
             {
                 if (_book.IsBoundedToward(_zeroForOne))
                 {
@@ -101,7 +104,7 @@ internal sealed class V3SwapWalk
                     break;
                 }
             }
-            else if (Liquidity.IsZero && !_stepThroughEmptyWords && SkipEmptyRange())
+            else if (Liquidity == UInt128.Zero && !_stepThroughEmptyWords && SkipEmptyRange())
             {
                 continue;
             }
@@ -116,7 +119,7 @@ internal sealed class V3SwapWalk
             }
 
             tickNext = Math.Clamp(tickNext, TickMath.MinTick, TickMath.MaxTick);
-            var sqrtPriceNext = TickMath.GetSqrtRatioAtTick(tickNext);
+            var sqrtPriceNext = TickMath.GetSqrtRatioAtTickWord(tickNext);
             if (next.BeyondBook && (_zeroForOne ? SqrtPriceX96 <= sqrtPriceNext : SqrtPriceX96 >= sqrtPriceNext))
             {
                 stop = SwapStop.DataExhausted;
@@ -124,17 +127,17 @@ internal sealed class V3SwapWalk
             }
 
             var target = (_zeroForOne ? sqrtPriceNext < _limit : sqrtPriceNext > _limit) ? _limit : sqrtPriceNext;
-            var step = SwapMath.ComputeSwapStep(SqrtPriceX96, target, Liquidity, remaining, _fee);
+            var step = SwapMath.ComputeSwapStep(SqrtPriceX96, target, Liquidity, remaining, _exactInput, _fee);
             SqrtPriceX96 = step.SqrtPriceNextX96;
 
             if (_exactInput)
             {
                 remaining -= SqrtPriceMath.ToInt256(step.AmountIn + step.FeeAmount);
-                calculated -= SqrtPriceMath.ToInt256(step.AmountOut);
+                calculated += SqrtPriceMath.ToInt256(step.AmountOut);
             }
             else
             {
-                remaining += SqrtPriceMath.ToInt256(step.AmountOut);
+                remaining -= SqrtPriceMath.ToInt256(step.AmountOut);
                 calculated += SqrtPriceMath.ToInt256(step.AmountIn + step.FeeAmount);
             }
 
@@ -143,7 +146,7 @@ internal sealed class V3SwapWalk
                 // shift tick if we reached the next price (Tick.cross when the tick is initialized)
                 if (next.Initialized && !next.BeyondBook)
                 {
-                    var liquidityNet = _book.LiquidityNetAt(next.Index);
+                    var liquidityNet = _book.LiquidityNetWordAt(next.Index);
                     Liquidity = LiquidityMath.AddDelta(Liquidity, _zeroForOne ? -liquidityNet : liquidityNet);
                     TicksCrossed++;
                 }
@@ -156,7 +159,7 @@ internal sealed class V3SwapWalk
                 }
 
                 // The step reached its target price (a tick, not the limit): a point any larger walk passes.
-                var consumed = amountSpecified - remaining;
+                var consumed = amount - remaining;
                 if (record is not null && !next.BeyondBook && (record.Count == 0 || consumed > record[^1].Consumed))
                 {
                     record.Add(new Checkpoint(consumed, calculated, SqrtPriceX96, Tick, Liquidity, TicksCrossed));
@@ -176,10 +179,10 @@ internal sealed class V3SwapWalk
 
         // UniswapV3Pool.swap: (amount0, amount1) = zeroForOne == exactInput
         //   ? (amountSpecified - remaining, calculated) : (calculated, amountSpecified - remaining)
-        var specifiedUsed = amountSpecified - remaining;
+        var specifiedUsed = amount - remaining;
         return _exactInput
-            ? (specifiedUsed, -calculated, stop.Value)
-            : (calculated, -specifiedUsed, stop.Value);
+            ? (specifiedUsed, calculated, stop.Value)
+            : (calculated, specifiedUsed, stop.Value);
     }
 
     /// <summary>
@@ -200,7 +203,7 @@ internal sealed class V3SwapWalk
     private void LandOnLimit()
     {
         var tick = TickMath.GetTickAtSqrtRatio(_limit);
-        var onWordStart = TickMath.GetSqrtRatioAtTick(tick) == _limit && tick % (256 * _book.TickSpacing) == 0;
+        var onWordStart = TickMath.GetSqrtRatioAtTickWord(tick) == _limit && tick % (256 * _book.TickSpacing) == 0;
         Tick = _zeroForOne && onWordStart ? tick - 1 : tick;
         SqrtPriceX96 = _limit;
     }
@@ -221,7 +224,7 @@ internal sealed class V3SwapWalk
 
         var index = _zeroForOne ? _book.LastAtOrBelow(Tick) : _book.FirstAtOrAbove(Tick + 1);
         var tickNext = _book.TickAt(index);
-        var sqrtPriceNext = TickMath.GetSqrtRatioAtTick(tickNext);
+        var sqrtPriceNext = TickMath.GetSqrtRatioAtTickWord(tickNext);
         if (_zeroForOne ? sqrtPriceNext < _limit : sqrtPriceNext > _limit)
         {
             LandOnLimit();
@@ -229,14 +232,14 @@ internal sealed class V3SwapWalk
         }
 
         SqrtPriceX96 = sqrtPriceNext;
-        var liquidityNet = _book.LiquidityNetAt(index);
+        var liquidityNet = _book.LiquidityNetWordAt(index);
         Liquidity = LiquidityMath.AddDelta(Liquidity, _zeroForOne ? -liquidityNet : liquidityNet);
         TicksCrossed++;
         Tick = _zeroForOne ? tickNext - 1 : tickNext;
         return true;
     }
 
-    private (BigInteger SqrtPriceX96, int Tick) Edge()
+    private (U256 SqrtPriceX96, int Tick) Edge()
     {
         if (_book.Count == 0)
         {
@@ -244,6 +247,6 @@ internal sealed class V3SwapWalk
         }
 
         var outermost = _book.TickAt(_zeroForOne ? 0 : _book.Count - 1);
-        return (TickMath.GetSqrtRatioAtTick(outermost), _zeroForOne ? outermost - 1 : outermost);
+        return (TickMath.GetSqrtRatioAtTickWord(outermost), _zeroForOne ? outermost - 1 : outermost);
     }
 }
