@@ -28,6 +28,8 @@ internal sealed class CandidateOrder(int accounts)
     // and fresh ones every block would land on the large-object heap (only freed by full collections).
     private List<int> _spare = [];
     private (UInt128 Debt, int Account)[] _entries = [];
+    private ulong[] _debts = [];
+    private int[] _accounts = [];
     private int _round;
     private bool _wide;
     // This round began with last round's ordered accounts as members (Carry).
@@ -162,6 +164,37 @@ internal sealed class CandidateOrder(int accounts)
             return next;
         }
 
+        if (_debts.Length < next.Count)
+        {
+            var size = Math.Max(next.Count, _debts.Length * 2);
+            (_debts, _accounts) = (new ulong[size], new int[size]);
+        }
+
+        // Most debts fit 64 bits: sort those keys with their accounts by the primitive sort (no comparer).
+        var debts = _debts.AsSpan(0, next.Count);
+        var members = _accounts.AsSpan(0, next.Count);
+        var narrow = true;
+        for (var k = 0; k < next.Count && narrow; k++)
+        {
+            var key = _slots[next[k]].NarrowKey;
+            narrow = key <= ulong.MaxValue;
+            // Complemented, so ascending order is largest debt first.
+            (debts[k], members[k]) = (~(ulong)(narrow ? key : 0), next[k]);
+        }
+
+        if (narrow)
+        {
+            if (!InsertionSort(debts, members))
+            {
+                debts.Sort(members);
+                SortTies(debts, members);
+            }
+
+            members.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(next));
+            _order = next;
+            return next;
+        }
+
         if (_entries.Length < next.Count)
         {
             _entries = new (UInt128 Debt, int Account)[Math.Max(next.Count, _entries.Length * 2)];
@@ -185,6 +218,52 @@ internal sealed class CandidateOrder(int accounts)
 
         _order = next;
         return next;
+    }
+
+    // The primitive sort is not stable: accounts of equal debt are put in ascending order afterwards.
+    private static void SortTies(Span<ulong> debts, Span<int> members)
+    {
+        for (var start = 0; start < debts.Length;)
+        {
+            var end = start + 1;
+            while (end < debts.Length && debts[end] == debts[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                members[start..end].Sort();
+            }
+
+            start = end;
+        }
+    }
+
+    // InsertionSort on complemented 64-bit debts and their accounts (ascending key, then ascending account).
+    private static bool InsertionSort(Span<ulong> debts, Span<int> members)
+    {
+        var budget = (long)MovesPerEntry * debts.Length;
+        for (var k = 1; k < debts.Length; k++)
+        {
+            var (debt, member) = (debts[k], members[k]);
+            var j = k - 1;
+            while (j >= 0 && (debt != debts[j] ? debt < debts[j] : member < members[j]))
+            {
+                if (--budget < 0)
+                {
+                    (debts[j + 1], members[j + 1]) = (debt, member);
+                    return false;
+                }
+
+                (debts[j + 1], members[j + 1]) = (debts[j], members[j]);
+                j--;
+            }
+
+            (debts[j + 1], members[j + 1]) = (debt, member);
+        }
+
+        return true;
     }
 
     // Sorts in place when the input is nearly sorted; false (input then partly sorted) past the move budget.

@@ -5,7 +5,8 @@ namespace DefiCascade.Simulation.Tests.Engine.Speed;
 
 /// <summary>
 /// The kept-between-blocks order must equal a plain sort (debt descending, account ascending) every block,
-/// whatever the previous block left: nearly sorted rounds, shuffled rounds, ties, and debts past 128 bits.
+/// whatever the previous block left: nearly sorted rounds, shuffled rounds, ties, and debts past 64 bits (the
+/// primitive 64-bit sort then gives way to the 128-bit one) and past 128 bits (BigInteger keys).
 /// </summary>
 public sealed class CandidateOrderTests
 {
@@ -25,6 +26,7 @@ public sealed class CandidateOrderTests
             {
                 var a = random.Next(accounts);
                 debts[a] = round % 7 == 0 && k == 0 ? (BigInteger.One << 130) + random.Next(3)
+                    : round % 3 == 0 && k == 1 ? (BigInteger.One << 70) + random.Next(3)
                     : round % 5 == 0 ? new BigInteger(random.Next(1, 4))
                     : new BigInteger(random.Next(1, 1_000_000));
             }
