@@ -16,12 +16,15 @@ public static class PercentageMath
     {
         UInt256.Check(value);
         UInt256.Check(percentage);
-        if (!percentage.IsZero && value > (UInt256.Max - HalfPercentageFactor) / percentage)
+        // value * percentage + HALF within uint256 is the contract's check, read off the exact product.
+        U256.Multiply(U256.From(value), U256.From(percentage), out var product, out var high);
+        var numerator = U256.Add(product, 5_000UL, out var carry);
+        if (!high.IsZero || carry)
         {
             throw new OverflowException($"percentMul overflow: {value} * {percentage}");
         }
 
-        return (value * percentage + HalfPercentageFactor) / PercentageFactor;
+        return (BigInteger)(numerator / 10_000UL);
     }
 
     /// <summary>percentDiv: (value * PERCENTAGE_FACTOR + percentage / 2) / percentage.</summary>
@@ -34,12 +37,14 @@ public static class PercentageMath
             throw new DivideByZeroException("percentDiv by zero");
         }
 
-        var half = percentage / 2;
-        if (value > (UInt256.Max - half) / PercentageFactor)
+        var divisor = U256.From(percentage);
+        U256.Multiply(U256.From(value), 10_000UL, out var product, out var high);
+        var numerator = U256.Add(product, divisor >> 1, out var carry);
+        if (!high.IsZero || carry)
         {
             throw new OverflowException($"percentDiv overflow: {value} / {percentage}");
         }
 
-        return (value * PercentageFactor + half) / percentage;
+        return (BigInteger)(numerator / divisor);
     }
 }

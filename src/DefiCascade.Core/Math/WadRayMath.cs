@@ -16,16 +16,16 @@ public static class WadRayMath
     public static readonly BigInteger WadRayRatio = BigInteger.Pow(10, 9);
 
     /// <summary>wadMul: (a * b + HALF_WAD) / WAD; reverts if a &gt; (MAX - HALF_WAD) / b.</summary>
-    public static BigInteger WadMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, Wad, HalfWad);
+    public static BigInteger WadMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, WadWord, HalfWadWord);
 
     /// <summary>wadDiv: (a * WAD + b / 2) / b; reverts on b == 0 or a &gt; (MAX - b/2) / WAD.</summary>
-    public static BigInteger WadDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, Wad);
+    public static BigInteger WadDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, WadWord);
 
     /// <summary>rayMul: (a * b + HALF_RAY) / RAY.</summary>
-    public static BigInteger RayMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, Ray, HalfRay);
+    public static BigInteger RayMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, RayWord, HalfRayWord);
 
     /// <summary>rayDiv: (a * RAY + b / 2) / b.</summary>
-    public static BigInteger RayDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, Ray);
+    public static BigInteger RayDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, RayWord);
 
     /// <summary>rayToWad: rounds half up by WAD_RAY_RATIO.</summary>
     public static BigInteger RayToWad(BigInteger a)
@@ -38,19 +38,28 @@ public static class WadRayMath
     /// <summary>wadToRay: a * WAD_RAY_RATIO, reverting on overflow.</summary>
     public static BigInteger WadToRay(BigInteger a) => UInt256.Check(UInt256.Check(a) * WadRayRatio, "wadToRay");
 
-    private static BigInteger MulHalfUp(BigInteger a, BigInteger b, BigInteger unit, BigInteger half)
+    private static readonly U256 WadWord = 1_000_000_000_000_000_000UL;
+    private static readonly U256 RayWord = U256.From(BigInteger.Pow(10, 27));
+    private static readonly U256 HalfWadWord = WadWord >> 1;
+    private static readonly U256 HalfRayWord = RayWord >> 1;
+
+    // The contract's checks (a * b + half, a * unit + b / 2 within uint256) read off the exact product in 256-bit
+    // words: the same reverts as comparing with (MAX - half) / b, without a BigInteger division per call.
+    private static BigInteger MulHalfUp(BigInteger a, BigInteger b, U256 unit, U256 half)
     {
         UInt256.Check(a);
         UInt256.Check(b);
-        if (!b.IsZero && a > (UInt256.Max - half) / b)
+        U256.Multiply(U256.From(a), U256.From(b), out var product, out var high);
+        var numerator = U256.Add(product, half, out var carry);
+        if (!high.IsZero || carry)
         {
             throw new OverflowException($"mul overflow: {a} * {b}");
         }
 
-        return (a * b + half) / unit;
+        return (BigInteger)(numerator / unit);
     }
 
-    private static BigInteger DivHalfUp(BigInteger a, BigInteger b, BigInteger unit)
+    private static BigInteger DivHalfUp(BigInteger a, BigInteger b, U256 unit)
     {
         UInt256.Check(a);
         UInt256.Check(b);
@@ -59,12 +68,14 @@ public static class WadRayMath
             throw new DivideByZeroException("wad/ray division by zero");
         }
 
-        var halfB = b / 2;
-        if (a > (UInt256.Max - halfB) / unit)
+        var divisor = U256.From(b);
+        U256.Multiply(U256.From(a), unit, out var product, out var high);
+        var numerator = U256.Add(product, divisor >> 1, out var carry);
+        if (!high.IsZero || carry)
         {
             throw new OverflowException($"div overflow: {a} / {b}");
         }
 
-        return (a * unit + halfB) / b;
+        return (BigInteger)(numerator / divisor);
     }
 }

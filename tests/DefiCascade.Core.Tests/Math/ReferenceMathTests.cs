@@ -23,6 +23,15 @@ public class ReferenceMathTests(ITestOutputHelper output)
     public void PercentMul_matches_reference() => Compare(PercentageMath.PercentMul, PercentageMath.PercentageFactor);
 
     [Fact]
+    public void WadDiv_matches_reference() => CompareDivision(WadRayMath.WadDiv, WadRayMath.Wad);
+
+    [Fact]
+    public void RayDiv_matches_reference() => CompareDivision(WadRayMath.RayDiv, WadRayMath.Ray);
+
+    [Fact]
+    public void PercentDiv_matches_reference() => CompareDivision(PercentageMath.PercentDiv, PercentageMath.PercentageFactor);
+
+    [Fact]
     public void MulDiv_matches_reference()
     {
         output.WriteLine($"seed {Seed}");
@@ -75,6 +84,37 @@ public class ReferenceMathTests(ITestOutputHelper output)
 
         output.WriteLine($"{overflows} of {Rounds} draws overflowed");
         Assert.InRange(overflows, 1, Rounds - 1);
+    }
+
+    private void CompareDivision(Func<BigInteger, BigInteger, BigInteger> actual, BigInteger unit)
+    {
+        output.WriteLine($"seed {Seed}");
+        var random = new Random(Seed + 1);
+        var (overflows, zeros) = (0, 0);
+        for (var i = 0; i < Rounds; i++)
+        {
+            var (a, b) = (Draw(random), Draw(random));
+            // Solidity: require(b != 0 && a <= (MAX - b / 2) / UNIT); return (a * UNIT + b / 2) / b.
+            if (b.IsZero)
+            {
+                zeros++;
+                Assert.Throws<DivideByZeroException>(() => actual(a, b));
+                continue;
+            }
+
+            if (a > (UInt256.Max - (b / 2)) / unit)
+            {
+                overflows++;
+                Assert.Throws<OverflowException>(() => actual(a, b));
+                continue;
+            }
+
+            Assert.Equal(((a * unit) + (b / 2)) / b, actual(a, b));
+        }
+
+        output.WriteLine($"{overflows} of {Rounds} draws overflowed, {zeros} divided by zero");
+        Assert.InRange(overflows, 1, Rounds - 1);
+        Assert.InRange(zeros, 1, Rounds - 1);
     }
 
     private static readonly BigInteger[] Edges =
