@@ -63,7 +63,7 @@ public static class UInt256
         };
     }
 
-    /// <summary>Floor of the square root (Babylonian method on BigInteger).</summary>
+    /// <summary>Floor of the square root (Newton's method on BigInteger from a double's estimate).</summary>
     public static BigInteger Sqrt(BigInteger value)
     {
         if (value.Sign < 0)
@@ -76,7 +76,12 @@ public static class UInt256
             return value;
         }
 
-        var x = BigInteger.One << (int)((value.GetBitLength() + 1) / 2);
+        // Newton's method converges from any start at or above the root; a double's root is within 2^-51 of it,
+        // so starting just above that takes two or three steps instead of one per bit of a power-of-two start.
+        // (Past 2^1000 a double would overflow: a power of two above the root then.)
+        var x = value.GetBitLength() > 1000
+            ? BigInteger.One << (int)((value.GetBitLength() + 1) / 2)
+            : new BigInteger(System.Math.Sqrt((double)value) * (1 + System.Math.ScaleB(1.0, -40))) + 1;
         while (true)
         {
             var y = (x + value / x) >> 1;

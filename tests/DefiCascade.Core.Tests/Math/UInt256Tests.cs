@@ -50,4 +50,25 @@ public class UInt256Tests
         Assert.Equal(BigInteger.One << 128, UInt256.Sqrt(UInt256.Modulus));
         Assert.Equal((BigInteger.One << 128) - 1, UInt256.Sqrt(UInt256.Max));
     }
+
+    [Fact]
+    public void Sqrt_is_the_floor_at_every_size()
+    {
+        // r^2 <= x < (r + 1)^2 over bit lengths 1..1100, on random values and on squares and their neighbours.
+        var random = new Random(77);
+        for (var k = 0; k < 3_000; k++)
+        {
+            var bits = 1 + random.Next(1100);
+            var bytes = new byte[(bits / 8) + 2];
+            random.NextBytes(bytes);
+            bytes[^1] = 0;
+            var x = new BigInteger(bytes) & ((BigInteger.One << bits) - 1);
+            var candidates = k % 3 == 0 ? new[] { x * x - 1, x * x, x * x + 1 } : [x];
+            foreach (var value in candidates.Where(v => v.Sign >= 0))
+            {
+                var r = UInt256.Sqrt(value);
+                Assert.True(r * r <= value && (r + 1) * (r + 1) > value, $"sqrt({value}) = {r}");
+            }
+        }
+    }
 }
