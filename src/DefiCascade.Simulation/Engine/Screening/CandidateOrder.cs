@@ -131,6 +131,16 @@ internal sealed class CandidateOrder(int accounts)
         var consumed = -_round;
         // Last round's members were marked consumed (-(round - 1)) when it was ordered.
         var carried = _carry ? 1 - _round : 0;
+        var most = _order.Count + _added.Count;
+        if (_debts.Length < most)
+        {
+            var size = Math.Max(most, _debts.Length * 2);
+            (_debts, _accounts) = (new ulong[size], new int[size]);
+        }
+
+        // Most debts fit 64 bits: their keys are collected as the members are (one read of each slot) and
+        // sorted with their accounts by the primitive sort (no comparer). Complemented: ascending is largest first.
+        var narrow = true;
         for (var k = 0; k < _order.Count; k++)
         {
             var i = _order[k];
@@ -139,20 +149,25 @@ internal sealed class CandidateOrder(int accounts)
                 Prefetch(_order[k + 8]);
             }
 
-            var stamp = _slots[i].Stamp;
-            if (stamp == _round || (carried != 0 && stamp == carried))
+            ref var slot = ref _slots[i];
+            if (slot.Stamp == _round || (carried != 0 && slot.Stamp == carried))
             {
+                narrow &= slot.NarrowKey <= ulong.MaxValue;
+                (_debts[next.Count], _accounts[next.Count]) = (~(ulong)(slot.NarrowKey & ulong.MaxValue), i);
                 next.Add(i);
-                _slots[i].Stamp = consumed;
+                slot.Stamp = consumed;
             }
         }
 
         foreach (var i in _added)
         {
-            if (_slots[i].Stamp == _round)
+            ref var slot = ref _slots[i];
+            if (slot.Stamp == _round)
             {
+                narrow &= slot.NarrowKey <= ulong.MaxValue;
+                (_debts[next.Count], _accounts[next.Count]) = (~(ulong)(slot.NarrowKey & ulong.MaxValue), i);
                 next.Add(i);
-                _slots[i].Stamp = consumed;
+                slot.Stamp = consumed;
             }
         }
 
@@ -164,24 +179,8 @@ internal sealed class CandidateOrder(int accounts)
             return next;
         }
 
-        if (_debts.Length < next.Count)
-        {
-            var size = Math.Max(next.Count, _debts.Length * 2);
-            (_debts, _accounts) = (new ulong[size], new int[size]);
-        }
-
-        // Most debts fit 64 bits: sort those keys with their accounts by the primitive sort (no comparer).
         var debts = _debts.AsSpan(0, next.Count);
         var members = _accounts.AsSpan(0, next.Count);
-        var narrow = true;
-        for (var k = 0; k < next.Count && narrow; k++)
-        {
-            var key = _slots[next[k]].NarrowKey;
-            narrow = key <= ulong.MaxValue;
-            // Complemented, so ascending order is largest debt first.
-            (debts[k], members[k]) = (~(ulong)(narrow ? key : 0), next[k]);
-        }
-
         if (narrow)
         {
             if (!InsertionSort(debts, members))
