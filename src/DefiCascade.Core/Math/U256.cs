@@ -87,8 +87,20 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
     }
 
     /// <summary>The nearest double (for estimates only; exact math never reads it).</summary>
-    public double ToDouble() =>
-        (double)_u0 + System.Math.ScaleB(_u1, 64) + System.Math.ScaleB(_u2, 128) + System.Math.ScaleB(_u3, 192);
+    public double ToDouble()
+    {
+        var shift = BitLength - 64;
+        if (shift <= 0)
+        {
+            return _u0;
+        }
+
+        // Round once: the top 64 bits, with any dropped bit folded into the lowest (sticky) bit, then one
+        // ulong -> double conversion. Summing rounded limbs rounds twice and can miss the nearest by an ulp.
+        var top = (this >> shift)._u0;
+        var dropped = this != ((this >> shift) << shift);
+        return System.Math.ScaleB(top | (dropped ? 1UL : 0), shift);
+    }
 
     public static U256 operator +(U256 a, U256 b)
     {
