@@ -131,12 +131,17 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
     /// <summary>Shift left; throws when a set bit would leave 256 bits.</summary>
     public static U256 operator <<(U256 a, int shift)
     {
+        if (shift < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shift));
+        }
+
         if (shift == 0 || a.IsZero)
         {
             return a;
         }
 
-        if (shift < 0 || a.BitLength + shift > 256)
+        if (shift > 256 - a.BitLength)
         {
             throw new OverflowException($"uint256 shift left by {shift} overflows");
         }

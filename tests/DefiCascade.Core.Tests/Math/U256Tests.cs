@@ -221,6 +221,8 @@ public class U256Tests(ITestOutputHelper output)
         Assert.Equal(U256.Zero, U256.MaxValue >> int.MaxValue);
         Assert.Equal(U256.One, U256.MaxValue >> 255);
         Assert.Throws<ArgumentOutOfRangeException>(() => U256.One >> -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => U256.One << -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => U256.Zero << -1);
     }
 
     [Fact]
