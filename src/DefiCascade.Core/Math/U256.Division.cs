@@ -8,6 +8,15 @@ public readonly partial struct U256
     /// <summary>The full 512-bit product a * b as its low and high 256-bit halves.</summary>
     public static void Multiply(U256 a, U256 b, out U256 low, out U256 high)
     {
+        if (a.Fits128 && b.Fits128)
+        {
+            // The common case (amounts, liquidity, Q64.96 prices): one 128 x 128-bit product.
+            var upper = UInt128.BigMul(new UInt128(a._u1, a._u0), new UInt128(b._u1, b._u0), out var lower);
+            low = unchecked(new U256((ulong)lower, (ulong)(lower >> 64), (ulong)upper, (ulong)(upper >> 64)));
+            high = Zero;
+            return;
+        }
+
         Span<ulong> x = [a._u0, a._u1, a._u2, a._u3];
         Span<ulong> y = [b._u0, b._u1, b._u2, b._u3];
         Span<ulong> p = stackalloc ulong[8];
@@ -52,11 +61,11 @@ public readonly partial struct U256
             return Zero;
         }
 
-        if (a.Fits128 && b.Fits128)
+        if ((b._u1 | b._u2 | b._u3) == 0)
         {
-            var (q128, r128) = UInt128.DivRem(new UInt128(a._u1, a._u0), new UInt128(b._u1, b._u0));
-            remainder = r128;
-            return q128;
+            var quotient = ShortDivide(a, b._u0, out var rest);
+            remainder = rest;
+            return quotient;
         }
 
         Span<ulong> n = [a._u0, a._u1, a._u2, a._u3];
@@ -80,6 +89,19 @@ public readonly partial struct U256
         }
 
         Multiply(a, b, out var low, out var high);
+        if (IsPowerOfTwo(denominator))
+        {
+            // Q96 and the like: the quotient is the product shifted right; it fits when high < 2^shift.
+            var shift = denominator.BitLength - 1;
+            if (high.BitLength > shift)
+            {
+                throw new OverflowException("mulDiv result overflows uint256");
+            }
+
+            inexact = shift > 0 && low.TrailingZeroCount < shift;
+            return shift == 0 ? low : Or(low >> shift, ShiftLeftUnchecked(high, 256 - shift));
+        }
+
         if (high.IsZero)
         {
             var quotient = DivRem(low, denominator, out var rest);
@@ -145,6 +167,43 @@ public readonly partial struct U256
         }
     }
 
+    // a / divisor for a one-limb divisor, limb by limb from the top (a hardware 128 / 64 division each).
+    private static U256 ShortDivide(U256 a, ulong divisor, out ulong remainder)
+    {
+        ulong q3 = 0, q2 = 0, q1 = 0, rest = 0;
+        if (a._u3 != 0)
+        {
+            q3 = DivRem128By64(rest, a._u3, divisor, out rest);
+        }
+
+        if ((a._u2 | rest) != 0)
+        {
+            q2 = DivRem128By64(rest, a._u2, divisor, out rest);
+        }
+
+        if ((a._u1 | rest) != 0)
+        {
+            q1 = DivRem128By64(rest, a._u1, divisor, out rest);
+        }
+
+        var q0 = DivRem128By64(rest, a._u0, divisor, out rest);
+        remainder = rest;
+        return new U256(q0, q1, q2, q3);
+    }
+
+    private static bool IsPowerOfTwo(U256 value) =>
+        BitOperations.PopCount(value._u0) + BitOperations.PopCount(value._u1) + BitOperations.PopCount(value._u2) + BitOperations.PopCount(value._u3) == 1;
+
+    // Trailing zero bits (256 for zero).
+    private int TrailingZeroCount =>
+        _u0 != 0 ? BitOperations.TrailingZeroCount(_u0)
+        : _u1 != 0 ? 64 + BitOperations.TrailingZeroCount(_u1)
+        : _u2 != 0 ? 128 + BitOperations.TrailingZeroCount(_u2)
+        : _u3 != 0 ? 192 + BitOperations.TrailingZeroCount(_u3)
+        : 256;
+
+    private static U256 Or(U256 a, U256 b) => new(a._u0 | b._u0, a._u1 | b._u1, a._u2 | b._u2, a._u3 | b._u3);
+
     private static int Length(ReadOnlySpan<ulong> limbs)
     {
         var n = limbs.Length;
@@ -171,7 +230,7 @@ public readonly partial struct U256
                 ulong rest = 0;
                 for (var j = m - 1; j >= 0; j--)
                 {
-                    (q[j], rest) = DivRem128By64(rest, u[j], v[0]);
+                    q[j] = DivRem128By64(rest, u[j], v[0], out rest);
                 }
 
                 r[0] = rest;
@@ -206,22 +265,35 @@ public readonly partial struct U256
             var next = vn[n - 2];
             for (var j = m - n; j >= 0; j--)
             {
-                // D3: estimate q from the top two limbs, then correct it (at most twice).
-                var numerator = new UInt128(un[j + n], un[j + n - 1]);
-                var qhat = numerator / top;
-                var rhat = numerator - (qhat * top);
-                while (qhat > ulong.MaxValue || (qhat * next) > ((rhat << 64) | un[j + n - 2]))
+                // D3: estimate q from the top two limbs (un[j + n] <= top), then correct it (at most twice).
+                ulong qd, rhat;
+                var rhatOverflow = false;
+                if (un[j + n] >= top)
                 {
-                    qhat--;
-                    rhat += top;
-                    if (rhat > ulong.MaxValue)
+                    // the two-limb quotient would be 2^64 or more: start at 2^64 - 1, rhat = numerator - (2^64 - 1) * top.
+                    qd = ulong.MaxValue;
+                    rhat = un[j + n - 1] + top;
+                    rhatOverflow = rhat < top;
+                }
+                else
+                {
+                    qd = DivRem128By64(un[j + n], un[j + n - 1], top, out rhat);
+                }
+
+                while (!rhatOverflow)
+                {
+                    var productHigh = System.Math.BigMul(qd, next, out var productLow);
+                    if (productHigh < rhat || (productHigh == rhat && productLow <= un[j + n - 2]))
                     {
                         break;
                     }
+
+                    qd--;
+                    rhat += top;
+                    rhatOverflow = rhat < top;
                 }
 
                 // D4: multiply and subtract.
-                var qd = (ulong)qhat;
                 ulong carry = 0, borrow = 0;
                 for (var i = 0; i < n; i++)
                 {
@@ -261,10 +333,12 @@ public readonly partial struct U256
         }
     }
 
-    // (high:low) / divisor with high < divisor, so the quotient fits 64 bits.
-    private static (ulong Quotient, ulong Remainder) DivRem128By64(ulong high, ulong low, ulong divisor)
+    // (high:low) / divisor with high < divisor, so the quotient fits 64 bits (the runtime divides a 128-bit value
+    // by a 64-bit one in hardware; measured faster than a divlu on 32-bit halves).
+    private static ulong DivRem128By64(ulong high, ulong low, ulong divisor, out ulong remainder)
     {
-        var (quotient, remainder) = UInt128.DivRem(new UInt128(high, low), divisor);
-        return ((ulong)quotient, (ulong)remainder);
+        var (quotient, rest) = UInt128.DivRem(new UInt128(high, low), divisor);
+        remainder = (ulong)rest;
+        return (ulong)quotient;
     }
 }

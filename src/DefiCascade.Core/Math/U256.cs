@@ -55,6 +55,11 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
 
     public static explicit operator BigInteger(U256 value)
     {
+        if (value.Fits128)
+        {
+            return value._u1 == 0 ? new BigInteger(value._u0) : (BigInteger)new UInt128(value._u1, value._u0);
+        }
+
         Span<byte> bytes = stackalloc byte[33];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value._u0);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], value._u1);
@@ -70,6 +75,17 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
         if (value.Sign < 0 || value.GetBitLength() > 256)
         {
             throw new OverflowException($"{value} is not a uint256");
+        }
+
+        // Most contract amounts fit one or two limbs: the runtime's own conversions, no byte copy.
+        if (value <= ulong.MaxValue)
+        {
+            return (ulong)value;
+        }
+
+        if (value <= UInt128.MaxValue)
+        {
+            return (UInt128)value;
         }
 
         Span<byte> bytes = stackalloc byte[32];

@@ -153,6 +153,32 @@ public class U256DivisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MulDiv_by_a_power_of_two_matches_BigInteger()
+    {
+        // the shift path (Q96 in the V3 math): every exponent, products of every size, exact and inexact quotients.
+        var random = Seeded(output, 17);
+        var (overflows, inexact, exact) = (0, 0, 0);
+        for (var i = 0; i < Rounds; i++)
+        {
+            var shift = i < 256 ? i : random.Next(256);
+            var (a, b) = (Draw(random), Draw(random));
+            if (random.Next(4) == 0)
+            {
+                // a multiple of the power: the quotient is exact.
+                a = (a >> shift) << shift;
+            }
+
+            var outcome = CheckMulDiv(a, b, BigInteger.One << shift);
+            overflows += outcome == MulDivOutcome.Overflow ? 1 : 0;
+            inexact += outcome == MulDivOutcome.Inexact ? 1 : 0;
+            exact += outcome == MulDivOutcome.Exact ? 1 : 0;
+        }
+
+        output.WriteLine($"{overflows} overflows, {inexact} inexact, {exact} exact of {Rounds}");
+        Assert.All(new[] { overflows, inexact, exact }, n => Assert.InRange(n, Rounds / 20, Rounds));
+    }
+
+    [Fact]
     public void MulDiv_rounding_up_overflows_only_past_the_largest_quotient()
     {
         var random = Seeded(output, 14);
