@@ -84,7 +84,6 @@ public sealed partial class LiquidationBot
     {
         _router.PoolsMoved();
         ClearBounds();
-        _ladderStoppedAtSlope.Clear();
         RefreshDust();
         _groupBlock++;
         NetFlowUsd = new BigInteger[_state.Tokens.Count];

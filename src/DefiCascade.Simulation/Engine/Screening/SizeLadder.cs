@@ -44,9 +44,6 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
     private bool _settleBroken;
     private bool _fillBroken;
 
-    /// <summary>An interval failed the test: some slice size may pay, so this ladder settles only accounts below it.</summary>
-    public bool SettleStopped => _settleBroken;
-
     /// <summary>True when every slice of an account whose seizure is at most <paramref name="seizedMax"/> surely loses and every such sale fills.</summary>
     public bool Settles(double seizedMax)
     {
