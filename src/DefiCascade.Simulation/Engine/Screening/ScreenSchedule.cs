@@ -34,9 +34,11 @@ internal sealed class ScreenSchedule
     private readonly List<DeadlineBuckets> _due = [];
     private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
-    // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily (_stale).
-    private bool _sorted = true;
+    // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily (_stale);
+    // the first _sortedCount entries are in ascending order, newcomers are appended after them.
+    private int _sortedCount;
     private bool _stale;
+    private int[] _mergeBuffer = [];
 
     public ScreenSchedule(int accounts, double threshold)
     {
@@ -49,24 +51,72 @@ internal sealed class ScreenSchedule
     public void Shape(int i, int collateralMask, int debtMask) => _entries[i].Group = Group(collateralMask, debtMask);
 
     /// <summary>Accounts whose last screen is below the threshold, in ascending order.</summary>
+    /// <remarks>
+    /// Kept from call to call: leavers are dropped in one sequential pass (order kept), newcomers are appended,
+    /// sorted among themselves and merged into the sorted rest: O(n) per block where a full sort of the tens of
+    /// thousands of candidates was O(n log n).
+    /// </remarks>
     public List<int> Candidates
     {
         get
         {
+            var list = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_candidates);
             if (_stale)
             {
-                _candidates.RemoveAll(i => !_entries[i].Candidate && !(_entries[i].Listed = false));
+                var (kept, keptSorted) = (0, 0);
+                for (var k = 0; k < list.Length; k++)
+                {
+                    var i = list[k];
+                    ref var entry = ref _entries[i];
+                    if (!entry.Candidate)
+                    {
+                        entry.Listed = false;
+                        continue;
+                    }
+
+                    list[kept++] = i;
+                    keptSorted += k < _sortedCount ? 1 : 0;
+                }
+
+                System.Runtime.InteropServices.CollectionsMarshal.SetCount(_candidates, kept);
+                list = list[..kept];
+                _sortedCount = keptSorted;
                 _stale = false;
             }
 
-            if (!_sorted)
+            if (_sortedCount < list.Length)
             {
-                _candidates.Sort();
-                _sorted = true;
+                list[_sortedCount..].Sort();
+                if (_sortedCount > 0 && list[_sortedCount - 1] > list[_sortedCount])
+                {
+                    MergeSortedRuns(list, _sortedCount);
+                }
+
+                _sortedCount = list.Length;
             }
 
             return _candidates;
         }
+    }
+
+    // Merges list[..middle] and list[middle..], each ascending: the left run is copied aside and written back
+    // from the front, which never overtakes the right run's unread part.
+    private void MergeSortedRuns(Span<int> list, int middle)
+    {
+        if (_mergeBuffer.Length < middle)
+        {
+            _mergeBuffer = new int[Math.Max(middle, _mergeBuffer.Length * 2)];
+        }
+
+        var left = _mergeBuffer.AsSpan(0, middle);
+        list[..middle].CopyTo(left);
+        var (a, b, w) = (0, middle, 0);
+        while (a < left.Length && b < list.Length)
+        {
+            list[w++] = left[a] <= list[b] ? left[a++] : list[b++];
+        }
+
+        left[a..].CopyTo(list[w..]);
     }
 
     /// <summary>Starts loading what <see cref="Place"/> touches of account <paramref name="i"/> (a hint; no effect on results).</summary>
@@ -115,7 +165,6 @@ internal sealed class ScreenSchedule
             {
                 _candidates.Add(i);
                 entry.Listed = true;
-                _sorted = false;
             }
 
             _stale |= !below;
