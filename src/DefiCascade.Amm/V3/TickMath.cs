@@ -106,19 +106,8 @@ public static partial class TickMath
             throw new ArgumentOutOfRangeException(nameof(sqrtPriceX96), sqrtPriceX96, "R: sqrt price outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)");
         }
 
-        var estimate = (BigInteger.Log(sqrtPriceX96) - (96 * Math.Log(2))) * 2 / Math.Log(1.0001);
-        var tick = (int)Math.Clamp(Math.Floor(estimate), MinTick, MaxTick - 1);
-        while (tick > MinTick && GetSqrtRatioAtTick(tick) > sqrtPriceX96)
-        {
-            tick--;
-        }
-
-        while (tick + 1 < MaxTick && GetSqrtRatioAtTick(tick + 1) <= sqrtPriceX96)
-        {
-            tick++;
-        }
-
-        return tick;
+        // In range, the price is a uint160: the word method (a float estimate settled by exact comparisons).
+        return GetTickAtSqrtRatio(Core.Math.U256.From(sqrtPriceX96));
     }
 
     // High 128 bits of a 128x128-bit product, from four 64x64 partial products. The casts to
