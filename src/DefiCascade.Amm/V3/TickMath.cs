@@ -69,29 +69,8 @@ public static partial class TickMath
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, BigInteger> SqrtRatioCache = new();
 
-    private static BigInteger ComputeSqrtRatioAtTick(int tick)
-    {
-        var absTick = tick < 0 ? -tick : tick;
-        var ratio = (absTick & 1) != 0 ? Bit0Multiplier128 : UInt128.MaxValue;
-        var one = (absTick & 1) == 0;
-        for (var i = 0; i < Multipliers128.Length; i++)
-        {
-            if ((absTick & (2 << i)) != 0)
-            {
-                // ratio starts at 2^128 (not representable): multiplying 2^128 by m and shifting gives m.
-                ratio = one ? Multipliers128[i] : MulHigh(ratio, Multipliers128[i]);
-                one = false;
-            }
-        }
-
-        BigInteger full = one ? Q128 : (BigInteger)ratio;
-        if (tick > 0)
-        {
-            full = Uint256Max / full;
-        }
-
-        return (full >> 32) + ((full & Mask32).IsZero ? BigInteger.Zero : BigInteger.One);
-    }
+    // The multiplication chain is written once, on words (TickMath.U256.cs); this cache keeps the BigInteger.
+    private static BigInteger ComputeSqrtRatioAtTick(int tick) => (BigInteger)ComputeSqrtRatioAtTickWord(tick);
 
     /// <summary>
     /// TickMath.getTickAtSqrtRatio: the greatest tick whose ratio is &lt;= sqrtPriceX96, reverting ("R")

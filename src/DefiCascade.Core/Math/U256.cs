@@ -72,7 +72,7 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
     /// <summary>The value of a BigInteger in [0, 2^256); throws <see cref="OverflowException"/> outside it.</summary>
     public static U256 From(BigInteger value)
     {
-        if (value.Sign < 0 || value.GetBitLength() > 256)
+        if (value.Sign < 0)
         {
             throw new OverflowException($"{value} is not a uint256");
         }
@@ -86,6 +86,11 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
         if (value <= UInt128.MaxValue)
         {
             return (UInt128)value;
+        }
+
+        if (value.GetBitLength() > 256)
+        {
+            throw new OverflowException($"{value} is not a uint256");
         }
 
         Span<byte> bytes = stackalloc byte[32];

@@ -16,16 +16,16 @@ public static class WadRayMath
     public static readonly BigInteger WadRayRatio = BigInteger.Pow(10, 9);
 
     /// <summary>wadMul: (a * b + HALF_WAD) / WAD; reverts if a &gt; (MAX - HALF_WAD) / b.</summary>
-    public static BigInteger WadMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, WadWord, HalfWadWord);
+    public static BigInteger WadMul(BigInteger a, BigInteger b) => HalfUp.Mul(a, b, WadWord, HalfWadWord, "wadMul");
 
     /// <summary>wadDiv: (a * WAD + b / 2) / b; reverts on b == 0 or a &gt; (MAX - b/2) / WAD.</summary>
-    public static BigInteger WadDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, WadWord);
+    public static BigInteger WadDiv(BigInteger a, BigInteger b) => HalfUp.Div(a, b, WadWord, "wadDiv");
 
     /// <summary>rayMul: (a * b + HALF_RAY) / RAY.</summary>
-    public static BigInteger RayMul(BigInteger a, BigInteger b) => MulHalfUp(a, b, RayWord, HalfRayWord);
+    public static BigInteger RayMul(BigInteger a, BigInteger b) => HalfUp.Mul(a, b, RayWord, HalfRayWord, "rayMul");
 
     /// <summary>rayDiv: (a * RAY + b / 2) / b.</summary>
-    public static BigInteger RayDiv(BigInteger a, BigInteger b) => DivHalfUp(a, b, RayWord);
+    public static BigInteger RayDiv(BigInteger a, BigInteger b) => HalfUp.Div(a, b, RayWord, "rayDiv");
 
     /// <summary>rayToWad: rounds half up by WAD_RAY_RATIO.</summary>
     public static BigInteger RayToWad(BigInteger a)
@@ -42,40 +42,4 @@ public static class WadRayMath
     private static readonly U256 RayWord = U256.From(BigInteger.Pow(10, 27));
     private static readonly U256 HalfWadWord = WadWord >> 1;
     private static readonly U256 HalfRayWord = RayWord >> 1;
-
-    // The contract's checks (a * b + half, a * unit + b / 2 within uint256) read off the exact product in 256-bit
-    // words: the same reverts as comparing with (MAX - half) / b, without a BigInteger division per call.
-    private static BigInteger MulHalfUp(BigInteger a, BigInteger b, U256 unit, U256 half)
-    {
-        UInt256.Check(a);
-        UInt256.Check(b);
-        U256.Multiply(U256.From(a), U256.From(b), out var product, out var high);
-        var numerator = U256.Add(product, half, out var carry);
-        if (!high.IsZero || carry)
-        {
-            throw new OverflowException($"mul overflow: {a} * {b}");
-        }
-
-        return (BigInteger)(numerator / unit);
-    }
-
-    private static BigInteger DivHalfUp(BigInteger a, BigInteger b, U256 unit)
-    {
-        UInt256.Check(a);
-        UInt256.Check(b);
-        if (b.IsZero)
-        {
-            throw new DivideByZeroException("wad/ray division by zero");
-        }
-
-        var divisor = U256.From(b);
-        U256.Multiply(U256.From(a), unit, out var product, out var high);
-        var numerator = U256.Add(product, divisor >> 1, out var carry);
-        if (!high.IsZero || carry)
-        {
-            throw new OverflowException($"div overflow: {a} / {b}");
-        }
-
-        return (BigInteger)(numerator / divisor);
-    }
 }
