@@ -34,8 +34,8 @@ public sealed partial class LiquidationBot
         var full = scratch.Ordered();
         // A carried tag may have lost its dust side (then the visit takes the full path: NoGroup is always sound).
         var same = full.SequenceEqual(ordered) && _tally.Below == tally.Below && _tally.Shortfall == tally.Shortfall
-            && ordered.All(i => carried.OrderedSummary(i) == scratch.OrderedSummary(i)
-                && CurrentTag(carried.Tag(i), carried.OrderedSummary(i).DebtKey) is var tag && (tag == NoGroup || tag == scratch.Tag(i)));
+            && Enumerable.Range(0, ordered.Count).All(k => carried.SummaryAt(k) == scratch.SummaryAt(k)
+                && CurrentTag(carried.TagAt(k), carried.SummaryAt(k).DebtKey) is var tag && (tag == NoGroup || tag == scratch.TagAt(k)));
         if (!same)
         {
             throw new InvalidOperationException($"block {block}, book {book.Market.Name}: the carried first pass differs from the full one");

@@ -143,9 +143,7 @@ public sealed partial class LiquidationBot
             var i = queue[next];
             if (next + PrefetchDistance < queue.Count)
             {
-                var ahead = queue[next + PrefetchDistance];
-                order.Prefetch(ahead);
-                PrefetchVerdict(b, ahead);
+                PrefetchVerdict(b, queue[next + PrefetchDistance]);
             }
 
             // Oracle prices are fixed within the block: the data holds until this account is liquidated
@@ -153,7 +151,7 @@ public sealed partial class LiquidationBot
             // account's first visit precedes its liquidation, so the summary it was ordered by still holds.
             var (below, debtKey, debtWide) = book.NaiveRescan && known.TryGetValue(i, out var kept)
                 ? (kept.HealthFactor < WadRayMath.Wad, UInt128.Zero, true)
-                : next < orderedCount ? order.OrderedSummary(i) : book.AccountSummary(i);
+                : next < orderedCount ? order.SummaryAt(next) : book.AccountSummary(i);
             if (!below)
             {
                 _verdicts[b][i] = UnliquidatableReason.None;
@@ -173,7 +171,7 @@ public sealed partial class LiquidationBot
             }
 
             // The first visit reads the group the pass tagged the account with (a liquidated account is visited again untagged).
-            var group = !book.NaiveRescan && next < orderedCount ? CurrentTag(order.Tag(i), debtKey) : NoGroup;
+            var group = !book.NaiveRescan && next < orderedCount ? CurrentTag(order.TagAt(next), debtKey) : NoGroup;
 
             if (group == DustGroup || (group >= 0 && GroupSettles(book, b, group, out _)))
             {

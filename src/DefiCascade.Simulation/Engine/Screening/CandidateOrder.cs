@@ -1,60 +1,81 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
+using System.Runtime.InteropServices;
 
 namespace DefiCascade.Simulation.Engine.Screening;
 
 /// <summary>
 /// The liquidator's competition order of one book's accounts below HF 1 (largest exact debt
-/// first, ties by account index), kept from block to block. The order is a strict total order on
-/// (debt, account), so every correct sort yields the same sequence; keeping the last block's
-/// sequence only changes how much work it takes. In a deep cascade most of the tens of thousands of
-/// accounts below HF 1 keep their debt between blocks (no liquidation, no price move of their debt),
-/// so last block's sequence is already sorted or nearly so: a check or a short insertion sort
-/// replaces a full sort on BigInteger keys. Keys are UInt128 (exact debt in base currency fits
-/// comfortably); a larger debt falls back to the BigInteger comparison, still the same order.
+/// first, ties by account index), one round per block. The order is a strict total order on
+/// (debt, account), so every correct sort yields the same sequence. A round's members arrive as
+/// entries (account, debt key, group tag) in any order; the ordered round keeps them in dense
+/// arrays by position (<see cref="KeyAt"/>, <see cref="TagAt"/>), so the bot's walk over tens of
+/// thousands of members reads them in sequence instead of one scattered per-account record each.
+/// Keys are UInt128 (exact debt in base currency fits comfortably): debts under 2^64, nearly all of
+/// them, are sorted by a stable radix sort on 64-bit keys; wider ones by a 128-bit comparison, and a
+/// debt past 128 bits sends the round to the BigInteger comparison, still the same order. A carried
+/// round (<see cref="Carry"/>) keeps last round's sorted members but those dropped or added again, and
+/// merges the re-added ones in.
 /// </summary>
-internal sealed class CandidateOrder(int accounts)
+internal sealed class CandidateOrder
 {
-    // Insertion-sort moves allowed per entry before a full sort is cheaper.
-    private const int MovesPerEntry = 4;
+    private readonly List<Entry> _added = [];
+    // BigInteger keys of entries past 128 bits, this round's and the ordered round's.
+    private readonly Dictionary<int, BigInteger> _wideAdded = [];
+    private Dictionary<int, BigInteger> _wideOrdered = [];
+    // Accounts a carried round dropped or added again (they leave last round's members).
+    private readonly HashSet<int> _touched = [];
 
-    // Per account, what one read needs together: the block it was added in, its key and the tag the bot gave it.
-    private readonly Slot[] _slots = new Slot[accounts];
-    private readonly BigInteger[] _key = new BigInteger[accounts];
-    private readonly List<int> _added = [];
+    // The ordered round, by position.
     private List<int> _order = [];
-    // Buffers reused from block to block: at a deep cascade they hold tens of thousands of entries,
-    // and fresh ones every block would land on the large-object heap (only freed by full collections).
+    private UInt128[] _keys = [];
+    private int[] _tags = [];
+
+    // Scratch of the sorts, reused from block to block (tens of thousands of entries at a deep cascade).
     private List<int> _spare = [];
-    private (UInt128 Debt, int Account)[] _entries = [];
-    private ulong[] _debts = [];
-    private int[] _accounts = [];
-    private int _round;
-    private bool _wide;
-    // This round began with last round's ordered accounts as members (Carry).
+    private UInt128[] _spareKeys = [];
+    private int[] _spareTags = [];
+    private ulong[] _radixKeys = [];
+    private ulong[] _radixKeysOut = [];
+    private int[] _radixIndex = [];
+    private int[] _radixIndexOut = [];
+    private Entry[] _entries = [];
+    private Entry[] _entriesOut = [];
     private bool _carry;
 
-    /// <summary>Starts loading account <paramref name="i"/>'s entries (a hint, as AccountDataCache.Prefetch).</summary>
-    public unsafe void Prefetch(int i)
+    // Kept for the callers' sizing; the order itself holds no per-account array.
+    public CandidateOrder(int accounts)
     {
-        if (Sse.IsSupported && (uint)i < (uint)_slots.Length)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[i]));
-        }
+        ArgumentOutOfRangeException.ThrowIfNegative(accounts);
     }
 
-    /// <summary>Starts a new block's order: accounts are added in any order, then <see cref="Ordered"/>.</summary>
+    /// <summary>One member of a round: its account, its exact debt key (when it fits 128 bits) and the bot's tag.</summary>
+    public readonly struct Entry(UInt128 debt, int account, int tag)
+    {
+        private readonly ulong _low = unchecked((ulong)debt);
+        private readonly ulong _high = (ulong)(debt >> 64);
+
+        public int Account { get; } = account;
+
+        public int Tag { get; } = tag;
+
+        public UInt128 Debt => new(_high, _low);
+
+        public bool Fits64 => _high == 0;
+
+        public ulong Low => _low;
+    }
+
+    /// <summary>Starts a new block's order: accounts are added in any order, each at most once, then <see cref="Ordered"/>.</summary>
     public void Begin()
     {
-        _round++;
         _added.Clear();
-        _wide = false;
+        _wideAdded.Clear();
+        _touched.Clear();
         _carry = false;
     }
 
     /// <summary>Last round's accounts were ordered on a key past 128 bits (a carried round would need them).</summary>
-    public bool LastRoundWide { get; private set; }
+    public bool LastRoundWide => _wideOrdered.Count > 0;
 
     /// <summary>
     /// Starts a new block's order whose members are last block's ordered accounts with their keys and
@@ -67,246 +88,314 @@ internal sealed class CandidateOrder(int accounts)
         _carry = true;
     }
 
-    /// <summary>Makes the account no member of this round (a carried one leaves; for any other it changes nothing).</summary>
-    public void Drop(int account) => _slots[account].Stamp = 0;
+    /// <summary>Makes the account no member of this round: a carried one leaves; in a fresh round (<see cref="Begin"/>) only added accounts are members anyway.</summary>
+    public void Drop(int account)
+    {
+        if (_carry)
+        {
+            _touched.Add(account);
+        }
+    }
 
     public void Add(int account, BigInteger debt)
     {
-        // A debt past 128 bits (or negative) sends this block to the BigInteger comparison.
+        // A debt past 128 bits (or negative) sends this round to the BigInteger comparison.
         if (debt.Sign >= 0 && debt.GetBitLength() <= 128)
         {
             Add(account, (UInt128)debt);
             return;
         }
 
-        ref var slot = ref _slots[account];
-        (slot.Stamp, slot.Wide, slot.Tag) = (_round, true, -1);
-        _key[account] = debt;
-        _wide = true;
-        _added.Add(account);
+        Touch(account);
+        _wideAdded[account] = debt;
+        _added.Add(new Entry(UInt128.Zero, account, -1));
     }
 
     /// <summary>
     /// Adds an account whose debt fits 128 bits (no BigInteger on the common path), with a tag the
-    /// caller reads back on the account's first visit (<see cref="Tag"/>).
+    /// caller reads back on the account's visit (<see cref="TagAt"/>).
     /// </summary>
     public void Add(int account, UInt128 debt, int tag = -1)
     {
-        Place(account, debt, tag);
-        _added.Add(account);
+        Touch(account);
+        _added.Add(new Entry(debt, account, tag));
     }
 
-    /// <summary>
-    /// <see cref="Add(int, UInt128, int)"/>'s entry without listing the account: for passes that write
-    /// disjoint accounts' entries on several threads, then list them (<see cref="Listed"/>) on one.
-    /// </summary>
-    public void Place(int account, UInt128 debt, int tag)
+    /// <summary>Adds entries made elsewhere (a pass's shares, on several threads), each account at most once.</summary>
+    public void Listed(List<Entry> entries)
     {
-        ref var slot = ref _slots[account];
-        (slot.Stamp, slot.NarrowKey, slot.Wide, slot.Tag) = (_round, debt, false, tag);
+        if (_carry)
+        {
+            foreach (var entry in entries)
+            {
+                _touched.Add(entry.Account);
+            }
+        }
+
+        _added.AddRange(entries);
     }
 
-    /// <summary>Lists accounts <see cref="Place"/>d this round (in any order: <see cref="Ordered"/> sorts).</summary>
-    public void Listed(List<int> accounts) => _added.AddRange(accounts);
+    private void Touch(int account)
+    {
+        if (_carry)
+        {
+            _touched.Add(account);
+        }
+    }
 
     /// <summary>
-    /// The summary an account added this block was ordered by: below HF 1 (only such accounts are added),
-    /// its 128-bit debt key, or <c>DebtWide</c> when the debt was added as a BigInteger past 128 bits.
+    /// The summary the member at <paramref name="position"/> of the ordered round was ordered by: below HF 1
+    /// (only such accounts are added), its 128-bit debt key, or <c>DebtWide</c> when added past 128 bits.
     /// </summary>
-    public (bool Below, UInt128 DebtKey, bool DebtWide) OrderedSummary(int account) =>
-        _slots[account].Wide ? (true, UInt128.Zero, true) : (true, _slots[account].NarrowKey, false);
+    public (bool Below, UInt128 DebtKey, bool DebtWide) SummaryAt(int position)
+    {
+        if (_wideOrdered.Count > 0 && _wideOrdered.ContainsKey(_order[position]))
+        {
+            return (true, UInt128.Zero, true);
+        }
 
-    /// <summary>The tag an account was added with this block (-1: none, or added with a BigInteger key).</summary>
-    public int Tag(int account) => _slots[account].Tag;
+        return (true, _keys[position], false);
+    }
 
-    private BigInteger Key(int account) => _slots[account].Wide ? _key[account] : (BigInteger)_slots[account].NarrowKey;
+    /// <summary>The tag the member at <paramref name="position"/> was added with (-1: none, or added with a BigInteger key).</summary>
+    public int TagAt(int position) => _tags[position];
 
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
     public List<int> Ordered()
     {
-        // Last block's sequence restricted to this block's accounts, then the newcomers.
+        var entries = Gather();
+        var wide = _wideAdded.Count > 0 || (_carry && _wideOrdered.Count > 0 && !_touched.IsSupersetOf(_wideOrdered.Keys));
+        var wideKeys = wide ? WideKeys() : [];
+        var count = entries.Length;
         var next = _spare;
         next.Clear();
-        _spare = _order;
-        var consumed = -_round;
-        // Last round's members were marked consumed (-(round - 1)) when it was ordered.
-        var carried = _carry ? 1 - _round : 0;
-        var most = _order.Count + _added.Count;
-        if (_debts.Length < most)
+        CollectionsMarshal.SetCount(next, count);
+        var accounts = CollectionsMarshal.AsSpan(next);
+        if (_spareKeys.Length < count)
         {
-            var size = Math.Max(most, _debts.Length * 2);
-            (_debts, _accounts) = (new ulong[size], new int[size]);
+            (_spareKeys, _spareTags) = (new UInt128[Math.Max(count, _spareKeys.Length * 2)], new int[Math.Max(count, _spareKeys.Length * 2)]);
         }
 
-        // Most debts fit 64 bits: their keys are collected as the members are (one read of each slot) and
-        // sorted with their accounts by the primitive sort (no comparer). Complemented: ascending is largest first.
-        var narrow = true;
-        for (var k = 0; k < _order.Count; k++)
+        if (wide)
         {
-            var i = _order[k];
-            if (k + 8 < _order.Count)
-            {
-                Prefetch(_order[k + 8]);
-            }
-
-            ref var slot = ref _slots[i];
-            if (slot.Stamp == _round || (carried != 0 && slot.Stamp == carried))
-            {
-                narrow &= slot.NarrowKey <= ulong.MaxValue;
-                (_debts[next.Count], _accounts[next.Count]) = (~(ulong)(slot.NarrowKey & ulong.MaxValue), i);
-                next.Add(i);
-                slot.Stamp = consumed;
-            }
+            var keyed = entries.ToArray();
+            BigInteger Key(in Entry e) => wideKeys.TryGetValue(e.Account, out var k) ? k : (BigInteger)e.Debt;
+            Array.Sort(keyed, (x, y) => Key(y).CompareTo(Key(x)) is var c && c != 0 ? c : x.Account.CompareTo(y.Account));
+            keyed.CopyTo(entries);
         }
-
-        foreach (var i in _added)
+        else if (_carry)
         {
-            ref var slot = ref _slots[i];
-            if (slot.Stamp == _round)
-            {
-                narrow &= slot.NarrowKey <= ulong.MaxValue;
-                (_debts[next.Count], _accounts[next.Count]) = (~(ulong)(slot.NarrowKey & ulong.MaxValue), i);
-                next.Add(i);
-                slot.Stamp = consumed;
-            }
+            MergeCarried(entries);
+            count = entries.Length;
         }
-
-        LastRoundWide = _wide;
-        if (_wide)
+        else if (AllFit64(entries))
         {
-            next.Sort((x, y) => Key(y) != Key(x) ? Key(y).CompareTo(Key(x)) : x.CompareTo(y));
-            _order = next;
-            return next;
+            RadixSort(entries);
         }
-
-        var debts = _debts.AsSpan(0, next.Count);
-        var members = _accounts.AsSpan(0, next.Count);
-        if (narrow)
-        {
-            if (!InsertionSort(debts, members))
-            {
-                debts.Sort(members);
-                SortTies(debts, members);
-            }
-
-            members.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(next));
-            _order = next;
-            return next;
-        }
-
-        if (_entries.Length < next.Count)
-        {
-            _entries = new (UInt128 Debt, int Account)[Math.Max(next.Count, _entries.Length * 2)];
-        }
-
-        var entries = _entries.AsSpan(0, next.Count);
-        for (var k = 0; k < next.Count; k++)
-        {
-            entries[k] = (_slots[next[k]].NarrowKey, next[k]);
-        }
-
-        if (!InsertionSort(entries))
+        else
         {
             entries.Sort(default(LargestFirst));
         }
 
-        for (var k = 0; k < entries.Length; k++)
+        for (var k = 0; k < count; k++)
         {
-            next[k] = entries[k].Account;
+            (accounts[k], _spareKeys[k], _spareTags[k]) = (entries[k].Account, entries[k].Debt, entries[k].Tag);
         }
 
-        _order = next;
+        (_spare, _order) = (_order, next);
+        (_spareKeys, _keys) = (_keys, _spareKeys);
+        (_spareTags, _tags) = (_tags, _spareTags);
+        _wideOrdered = wideKeys;
         return next;
     }
 
-    // The primitive sort is not stable: accounts of equal debt are put in ascending order afterwards.
-    private static void SortTies(Span<ulong> debts, Span<int> members)
+    // This round's entries; a carried round's are last round's kept members followed by the added ones.
+    private Span<Entry> Gather()
     {
-        for (var start = 0; start < debts.Length;)
+        var kept = 0;
+        if (_carry)
+        {
+            for (var k = 0; k < _order.Count; k++)
+            {
+                kept += _touched.Contains(_order[k]) ? 0 : 1;
+            }
+        }
+
+        var count = kept + _added.Count;
+        if (_entries.Length < count)
+        {
+            _entries = new Entry[Math.Max(count, _entries.Length * 2)];
+        }
+
+        var entries = _entries.AsSpan(0, count);
+        var n = 0;
+        if (_carry)
+        {
+            for (var k = 0; k < _order.Count; k++)
+            {
+                if (!_touched.Contains(_order[k]))
+                {
+                    entries[n++] = new Entry(_keys[k], _order[k], _tags[k]);
+                }
+            }
+        }
+
+        CollectionsMarshal.AsSpan(_added).CopyTo(entries[n..]);
+        return entries;
+    }
+
+    // The BigInteger keys of this round's members: the added ones, and a carried round's kept ones.
+    private Dictionary<int, BigInteger> WideKeys()
+    {
+        var keys = new Dictionary<int, BigInteger>(_wideAdded);
+        if (_carry)
+        {
+            foreach (var (account, key) in _wideOrdered)
+            {
+                if (!_touched.Contains(account))
+                {
+                    keys[account] = key;
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    // A carried round: the kept members are sorted already; the added ones (a few) are sorted and merged in.
+    private void MergeCarried(Span<Entry> entries)
+    {
+        var kept = entries.Length - _added.Count;
+        var added = entries[kept..];
+        added.Sort(default(LargestFirst));
+        if (added.Length == 0)
+        {
+            return;
+        }
+
+        var merged = Scratch(entries.Length);
+        var (a, b, m) = (0, kept, 0);
+        while (a < kept || b < entries.Length)
+        {
+            merged[m++] = b >= entries.Length || (a < kept && Before(entries[a], entries[b])) ? entries[a++] : entries[b++];
+        }
+
+        merged.CopyTo(entries);
+    }
+
+    private Span<Entry> Scratch(int count)
+    {
+        if (_entriesOut.Length < count)
+        {
+            _entriesOut = new Entry[Math.Max(count, _entriesOut.Length * 2)];
+        }
+
+        return _entriesOut.AsSpan(0, count);
+    }
+
+    private static bool AllFit64(Span<Entry> entries)
+    {
+        foreach (ref readonly var e in entries)
+        {
+            if (!e.Fits64)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Stable LSD radix sort on complemented 64-bit debts (ascending: largest debt first), 11 bits a pass,
+    // skipping digits every key shares; ties then put in ascending account order.
+    private void RadixSort(Span<Entry> entries)
+    {
+        const int Bits = 11;
+        const int Buckets = 1 << Bits;
+        const int Passes = (64 + Bits - 1) / Bits;
+        var n = entries.Length;
+        if (n < 2)
+        {
+            return;
+        }
+
+        if (_radixKeys.Length < n)
+        {
+            var size = Math.Max(n, _radixKeys.Length * 2);
+            (_radixKeys, _radixKeysOut, _radixIndex, _radixIndexOut) = (new ulong[size], new ulong[size], new int[size], new int[size]);
+        }
+
+        Span<int> counts = stackalloc int[Passes * Buckets];
+        counts.Clear();
+        var (keys, index) = (_radixKeys, _radixIndex);
+        for (var k = 0; k < n; k++)
+        {
+            var key = ~entries[k].Low;
+            (keys[k], index[k]) = (key, k);
+            for (var p = 0; p < Passes; p++)
+            {
+                counts[(p * Buckets) + (int)((key >> (p * Bits)) & (Buckets - 1))]++;
+            }
+        }
+
+        var (keysOut, indexOut) = (_radixKeysOut, _radixIndexOut);
+        for (var p = 0; p < Passes; p++)
+        {
+            var histogram = counts.Slice(p * Buckets, Buckets);
+            if (histogram[(int)((keys[0] >> (p * Bits)) & (Buckets - 1))] == n)
+            {
+                continue;
+            }
+
+            var sum = 0;
+            for (var d = 0; d < Buckets; d++)
+            {
+                (histogram[d], sum) = (sum, sum + histogram[d]);
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                var slot = histogram[(int)((keys[k] >> (p * Bits)) & (Buckets - 1))]++;
+                (keysOut[slot], indexOut[slot]) = (keys[k], index[k]);
+            }
+
+            (keys, keysOut) = (keysOut, keys);
+            (index, indexOut) = (indexOut, index);
+        }
+
+        var sorted = Scratch(n);
+        for (var k = 0; k < n; k++)
+        {
+            sorted[k] = entries[index[k]];
+        }
+
+        // The sort is stable on the input's order: put accounts of equal debt in ascending order.
+        for (var start = 0; start < n;)
         {
             var end = start + 1;
-            while (end < debts.Length && debts[end] == debts[start])
+            while (end < n && keys[end] == keys[start])
             {
                 end++;
             }
 
             if (end - start > 1)
             {
-                members[start..end].Sort();
+                sorted.Slice(start, end - start).Sort(default(LargestFirst));
             }
 
             start = end;
         }
+
+        sorted.CopyTo(entries);
     }
 
-    // InsertionSort on complemented 64-bit debts and their accounts (ascending key, then ascending account).
-    private static bool InsertionSort(Span<ulong> debts, Span<int> members)
-    {
-        var budget = (long)MovesPerEntry * debts.Length;
-        for (var k = 1; k < debts.Length; k++)
-        {
-            var (debt, member) = (debts[k], members[k]);
-            var j = k - 1;
-            while (j >= 0 && (debt != debts[j] ? debt < debts[j] : member < members[j]))
-            {
-                if (--budget < 0)
-                {
-                    (debts[j + 1], members[j + 1]) = (debt, member);
-                    return false;
-                }
-
-                (debts[j + 1], members[j + 1]) = (debts[j], members[j]);
-                j--;
-            }
-
-            (debts[j + 1], members[j + 1]) = (debt, member);
-        }
-
-        return true;
-    }
-
-    // Sorts in place when the input is nearly sorted; false (input then partly sorted) past the move budget.
-    private static bool InsertionSort(Span<(UInt128 Debt, int Account)> entries)
-    {
-        var budget = (long)MovesPerEntry * entries.Length;
-        for (var k = 1; k < entries.Length; k++)
-        {
-            var item = entries[k];
-            var j = k - 1;
-            while (j >= 0 && Before(item, entries[j]))
-            {
-                if (--budget < 0)
-                {
-                    // Refill the hole so the array stays a permutation for the full sort.
-                    entries[j + 1] = item;
-                    return false;
-                }
-
-                entries[j + 1] = entries[j];
-                j--;
-            }
-
-            entries[j + 1] = item;
-        }
-
-        return true;
-    }
-
-    private static bool Before((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
+    private static bool Before(in Entry x, in Entry y) =>
         x.Debt != y.Debt ? x.Debt > y.Debt : x.Account < y.Account;
 
     // The competition order as a struct comparer: the sort is specialized for it (no delegate call per comparison).
-    private readonly struct LargestFirst : IComparer<(UInt128 Debt, int Account)>
+    private readonly struct LargestFirst : IComparer<Entry>
     {
-        public int Compare((UInt128 Debt, int Account) x, (UInt128 Debt, int Account) y) =>
+        public int Compare(Entry x, Entry y) =>
             x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account);
-    }
-
-    private struct Slot
-    {
-        public UInt128 NarrowKey;
-        public int Stamp;
-        public int Tag;
-        public bool Wide;
     }
 }

@@ -47,4 +47,78 @@ public sealed class CandidateOrderTests
 
         Assert.Equal(0, mismatches);
     }
+
+    [Fact]
+    public void Carried_rounds_keep_last_rounds_members_with_their_keys_and_tags_and_merge_the_readded_ones()
+    {
+        // A fresh round, then carried rounds: a few members dropped, a few added again with a new debt and tag,
+        // some newcomers; after each, the sequence, every position's key and tag must be a plain sort's.
+        const int accounts = 300;
+        var random = new Random(20261207);
+        var order = new CandidateOrder(accounts);
+        var members = new Dictionary<int, (BigInteger Debt, int Tag)>();
+        var mismatches = 0;
+        for (var round = 0; round < 400; round++)
+        {
+            if (round % 8 == 0)
+            {
+                members.Clear();
+                order.Begin();
+                foreach (var a in Enumerable.Range(0, accounts).Where(_ => random.Next(4) != 0).OrderBy(_ => random.Next()))
+                {
+                    var debt = Debt(random, round);
+                    members[a] = (debt, debt.GetBitLength() > 128 ? -1 : random.Next(-2, 6));
+                    Add(order, a, members[a]);
+                }
+            }
+            else
+            {
+                order.Carry();
+                foreach (var a in Enumerable.Range(0, accounts).Where(_ => random.Next(30) == 0).OrderBy(_ => random.Next()))
+                {
+                    if (random.Next(2) == 0)
+                    {
+                        members.Remove(a);
+                        order.Drop(a);
+                    }
+                    else
+                    {
+                        var debt = Debt(random, round);
+                        members[a] = (debt, debt.GetBitLength() > 128 ? -1 : random.Next(-2, 6));
+                        Add(order, a, members[a]);
+                    }
+                }
+            }
+
+            var expected = members.Keys.OrderByDescending(a => members[a].Debt).ThenBy(a => a).ToList();
+            var ordered = order.Ordered();
+            var same = expected.SequenceEqual(ordered) && Enumerable.Range(0, ordered.Count).All(k =>
+                order.TagAt(k) == members[ordered[k]].Tag
+                && order.SummaryAt(k) == (members[ordered[k]].Debt.GetBitLength() > 128
+                    ? (true, UInt128.Zero, true) : (true, (UInt128)members[ordered[k]].Debt, false)));
+            mismatches += same ? 0 : 1;
+        }
+
+        Assert.Equal(0, mismatches);
+    }
+
+    private static BigInteger Debt(Random random, int round) => random.Next(40) switch
+    {
+        0 when round % 3 == 0 => (BigInteger.One << 130) + random.Next(3),
+        1 => (BigInteger.One << 70) + random.Next(3),
+        2 or 3 => new BigInteger(random.Next(1, 4)),
+        _ => new BigInteger(random.Next(1, 1_000_000)),
+    };
+
+    private static void Add(CandidateOrder order, int account, (BigInteger Debt, int Tag) member)
+    {
+        if (member.Debt.GetBitLength() > 128)
+        {
+            order.Add(account, member.Debt);
+        }
+        else
+        {
+            order.Add(account, (UInt128)member.Debt, member.Tag);
+        }
+    }
 }
