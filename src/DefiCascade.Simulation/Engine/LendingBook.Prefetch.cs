@@ -26,24 +26,17 @@ public sealed partial class LendingBook
 
     private unsafe void PrefetchSlots(int i)
     {
-        if (!Sse.IsSupported)
+        if (Sse.IsSupported)
         {
-            return;
+            Sse.Prefetch0(Unsafe.AsPointer(ref _rows[i]));
         }
-
-        Sse.Prefetch0(Unsafe.AsPointer(ref _debtStart[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _debtCount[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _collateralStart[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _collateralCount[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _screenHf[i]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _screenSolvency[i]));
     }
 
     private unsafe void PrefetchHf(int i)
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _screenHf[i]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _rows[i]));
         }
     }
 
@@ -54,18 +47,15 @@ public sealed partial class LendingBook
             return;
         }
 
-        var (debt, collateral) = (_debtStart[i], _collateralStart[i]);
-        if (debt < _debtReserves.Length)
+        ref readonly var row = ref _rows[i];
+        if (row.DebtStart < _debtTerms.Length)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _debtReserves[debt]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _debtUnits[debt]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _debtTerms[row.DebtStart]));
         }
 
-        if (collateral < _collateralReserves.Length)
+        if (row.CollateralStart < _collateralTerms.Length)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralReserves[collateral]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralWeights[collateral]));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralUnits[collateral]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _collateralTerms[row.CollateralStart]));
         }
     }
 }

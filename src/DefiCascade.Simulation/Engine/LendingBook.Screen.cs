@@ -28,30 +28,35 @@ public sealed partial class LendingBook
 
     private void Screen(int i, double[] prices)
     {
-        // The same terms in the same order as before the struct-of-arrays layout: bit-identical doubles.
+        // The same terms in the same order as the struct-of-arrays layout before: bit-identical doubles.
+        ref var row = ref _rows[i];
         double debt = 0, weighted = 0, collateral = 0;
-        for (int k = _debtStart[i], end = k + _debtCount[i]; k < end; k++)
+        for (int k = row.DebtStart, end = k + row.DebtCount; k < end; k++)
         {
-            debt += _debtUnits[k] * prices[_debtReserves[k]];
+            ref readonly var term = ref _debtTerms[k];
+            debt += term.Units * prices[term.Reserve];
         }
 
-        for (int k = _collateralStart[i], end = k + _collateralCount[i]; k < end; k++)
+        for (int k = row.CollateralStart, end = k + row.CollateralCount; k < end; k++)
         {
-            var price = prices[_collateralReserves[k]];
-            weighted += _collateralWeights[k] * price;
-            collateral += _collateralUnits[k] * price;
+            ref readonly var term = ref _collateralTerms[k];
+            var price = prices[term.Reserve];
+            weighted += term.Weight * price;
+            collateral += term.Units * price;
         }
 
-        _screenHf[i] = debt <= 0 ? double.PositiveInfinity : weighted / debt;
-        _screenSolvency[i] = debt <= 0 ? double.PositiveInfinity : collateral / debt;
+        row.Hf = debt <= 0 ? double.PositiveInfinity : weighted / debt;
+        row.Solvency = debt <= 0 ? double.PositiveInfinity : collateral / debt;
     }
 
     private void RefreshAccountShape(int i)
     {
         var account = Accounts[i];
         var eMode = account.EMode == 0 ? null : Market.EMode(account.EMode);
-        var (debtEnd, collateralEnd) = (_debtStart[i], _collateralStart[i]);
-        var (debtLimit, collateralLimit) = (Limit(_debtStart, _debtReserves.Length, i), Limit(_collateralStart, _collateralReserves.Length, i));
+        ref var row = ref _rows[i];
+        var (debtEnd, collateralEnd) = (row.DebtStart, row.CollateralStart);
+        var debtLimit = i + 1 < _rows.Length ? _rows[i + 1].DebtStart : _debtTerms.Length;
+        var collateralLimit = i + 1 < _rows.Length ? _rows[i + 1].CollateralStart : _collateralTerms.Length;
         for (var r = 0; r < Market.Reserves.Count; r++)
         {
             var reserve = Market.Reserves[r];
@@ -61,37 +66,32 @@ public sealed partial class LendingBook
                 var collateral = account.CollateralBalance(Market, r);
                 var lt = eMode is not null && reserve.EModeCategory == eMode.Id ? eMode.LiquidationThresholdBps : reserve.LiquidationThresholdBps;
                 Grow(collateralEnd, collateralLimit, i);
-                _collateralReserves[collateralEnd] = r;
-                _collateralWeights[collateralEnd] = (double)collateral / unit * lt / 10_000.0;
-                _collateralUnits[collateralEnd++] = (double)collateral / unit;
+                _collateralTerms[collateralEnd++] = new CollateralTerm((double)collateral / unit * lt / 10_000.0, (double)collateral / unit, r);
             }
 
             var debt = account.DebtBalance(Market, r);
             if (!debt.IsZero)
             {
                 Grow(debtEnd, debtLimit, i);
-                _debtReserves[debtEnd] = r;
-                _debtUnits[debtEnd++] = (double)debt / unit;
+                _debtTerms[debtEnd++] = new DebtTerm((double)debt / unit, r);
             }
         }
 
-        _debtCount[i] = debtEnd - _debtStart[i];
-        _collateralCount[i] = collateralEnd - _collateralStart[i];
+        row.DebtCount = debtEnd - row.DebtStart;
+        row.CollateralCount = collateralEnd - row.CollateralStart;
         int collateralMask = 0, debtMask = 0;
-        for (var k = _collateralStart[i]; k < collateralEnd; k++)
+        for (var k = row.CollateralStart; k < collateralEnd; k++)
         {
-            collateralMask |= 1 << _collateralReserves[k];
+            collateralMask |= 1 << _collateralTerms[k].Reserve;
         }
 
-        for (var k = _debtStart[i]; k < debtEnd; k++)
+        for (var k = row.DebtStart; k < debtEnd; k++)
         {
-            debtMask |= 1 << _debtReserves[k];
+            debtMask |= 1 << _debtTerms[k].Reserve;
         }
 
         _schedule.Shape(i, collateralMask, debtMask);
     }
-
-    private static int Limit(int[] starts, int total, int i) => i + 1 < starts.Length ? starts[i + 1] : total;
 
     // A liquidation only removes debt and collateral terms, so an account never outgrows its slots.
     private static void Grow(int next, int limit, int i)
@@ -101,4 +101,21 @@ public sealed partial class LendingBook
             throw new InvalidOperationException($"account {i} gained a debt or collateral reserve during the run");
         }
     }
+
+    // One account's term ranges and last screen (health factor and solvency as doubles).
+    private struct ScreenRow
+    {
+        public double Hf;
+        public double Solvency;
+        public int DebtStart;
+        public int DebtCount;
+        public int CollateralStart;
+        public int CollateralCount;
+    }
+
+    // Debt units (raw / unit) in one reserve.
+    private readonly record struct DebtTerm(double Units, int Reserve);
+
+    // Collateral units in one reserve and the same times its liquidation threshold (fraction).
+    private readonly record struct CollateralTerm(double Weight, double Units, int Reserve);
 }

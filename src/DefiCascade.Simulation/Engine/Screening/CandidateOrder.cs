@@ -22,8 +22,10 @@ internal sealed class CandidateOrder
     // BigInteger keys of entries past 128 bits, this round's and the ordered round's.
     private readonly Dictionary<int, BigInteger> _wideAdded = [];
     private Dictionary<int, BigInteger> _wideOrdered = [];
-    // Accounts a carried round dropped or added again (they leave last round's members).
-    private readonly HashSet<int> _touched = [];
+    // Accounts a carried round dropped or added again (they leave last round's members): listed, and marked
+    // one bit per account so the walk over last round's members tests each in a 1-bit-per-account array.
+    private readonly List<int> _touched = [];
+    private readonly ulong[] _touchedBits;
 
     // The ordered round, by position.
     private List<int> _order = [];
@@ -42,10 +44,10 @@ internal sealed class CandidateOrder
     private Entry[] _entriesOut = [];
     private bool _carry;
 
-    // Kept for the callers' sizing; the order itself holds no per-account array.
     public CandidateOrder(int accounts)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(accounts);
+        _touchedBits = new ulong[(accounts + 63) / 64];
     }
 
     /// <summary>One member of a round: its account, its exact debt key (when it fits 128 bits) and the bot's tag.</summary>
@@ -70,6 +72,11 @@ internal sealed class CandidateOrder
     {
         _added.Clear();
         _wideAdded.Clear();
+        foreach (var account in _touched)
+        {
+            _touchedBits[account >> 6] = 0;
+        }
+
         _touched.Clear();
         _carry = false;
     }
@@ -89,13 +96,7 @@ internal sealed class CandidateOrder
     }
 
     /// <summary>Makes the account no member of this round: a carried one leaves; in a fresh round (<see cref="Begin"/>) only added accounts are members anyway.</summary>
-    public void Drop(int account)
-    {
-        if (_carry)
-        {
-            _touched.Add(account);
-        }
-    }
+    public void Drop(int account) => Touch(account);
 
     public void Add(int account, BigInteger debt)
     {
@@ -128,7 +129,7 @@ internal sealed class CandidateOrder
         {
             foreach (var entry in entries)
             {
-                _touched.Add(entry.Account);
+                Touch(entry.Account);
             }
         }
 
@@ -137,11 +138,14 @@ internal sealed class CandidateOrder
 
     private void Touch(int account)
     {
-        if (_carry)
+        if (_carry && !Touched(account))
         {
             _touched.Add(account);
+            _touchedBits[account >> 6] |= 1UL << (account & 63);
         }
     }
+
+    private bool Touched(int account) => (_touchedBits[account >> 6] & (1UL << (account & 63))) != 0;
 
     /// <summary>
     /// The summary the member at <paramref name="position"/> of the ordered round was ordered by: below HF 1
@@ -164,7 +168,7 @@ internal sealed class CandidateOrder
     public List<int> Ordered()
     {
         var entries = Gather();
-        var wide = _wideAdded.Count > 0 || (_carry && _wideOrdered.Count > 0 && !_touched.IsSupersetOf(_wideOrdered.Keys));
+        var wide = _wideAdded.Count > 0 || (_carry && _wideOrdered.Keys.Any(account => !Touched(account)));
         var wideKeys = wide ? WideKeys() : [];
         var count = entries.Length;
         var next = _spare;
@@ -212,36 +216,27 @@ internal sealed class CandidateOrder
     // This round's entries; a carried round's are last round's kept members followed by the added ones.
     private Span<Entry> Gather()
     {
-        var kept = 0;
-        if (_carry)
+        var most = (_carry ? _order.Count : 0) + _added.Count;
+        if (_entries.Length < most)
         {
-            for (var k = 0; k < _order.Count; k++)
-            {
-                kept += _touched.Contains(_order[k]) ? 0 : 1;
-            }
+            _entries = new Entry[Math.Max(most, _entries.Length * 2)];
         }
 
-        var count = kept + _added.Count;
-        if (_entries.Length < count)
-        {
-            _entries = new Entry[Math.Max(count, _entries.Length * 2)];
-        }
-
-        var entries = _entries.AsSpan(0, count);
         var n = 0;
         if (_carry)
         {
-            for (var k = 0; k < _order.Count; k++)
+            var last = CollectionsMarshal.AsSpan(_order);
+            for (var k = 0; k < last.Length; k++)
             {
-                if (!_touched.Contains(_order[k]))
+                if (!Touched(last[k]))
                 {
-                    entries[n++] = new Entry(_keys[k], _order[k], _tags[k]);
+                    _entries[n++] = new Entry(_keys[k], last[k], _tags[k]);
                 }
             }
         }
 
-        CollectionsMarshal.AsSpan(_added).CopyTo(entries[n..]);
-        return entries;
+        CollectionsMarshal.AsSpan(_added).CopyTo(_entries.AsSpan(n));
+        return _entries.AsSpan(0, n + _added.Count);
     }
 
     // The BigInteger keys of this round's members: the added ones, and a carried round's kept ones.
@@ -252,7 +247,7 @@ internal sealed class CandidateOrder
         {
             foreach (var (account, key) in _wideOrdered)
             {
-                if (!_touched.Contains(account))
+                if (!Touched(account))
                 {
                     keys[account] = key;
                 }
@@ -325,42 +320,46 @@ internal sealed class CandidateOrder
             (_radixKeys, _radixKeysOut, _radixIndex, _radixIndexOut) = (new ulong[size], new ulong[size], new int[size], new int[size]);
         }
 
-        Span<int> counts = stackalloc int[Passes * Buckets];
-        counts.Clear();
         var (keys, index) = (_radixKeys, _radixIndex);
-        for (var k = 0; k < n; k++)
+        // Counts and positions stay far below 2^31 (one round's members): no overflow checks in the loops.
+        unchecked
         {
-            var key = ~entries[k].Low;
-            (keys[k], index[k]) = (key, k);
-            for (var p = 0; p < Passes; p++)
-            {
-                counts[(p * Buckets) + (int)((key >> (p * Bits)) & (Buckets - 1))]++;
-            }
-        }
-
-        var (keysOut, indexOut) = (_radixKeysOut, _radixIndexOut);
-        for (var p = 0; p < Passes; p++)
-        {
-            var histogram = counts.Slice(p * Buckets, Buckets);
-            if (histogram[(int)((keys[0] >> (p * Bits)) & (Buckets - 1))] == n)
-            {
-                continue;
-            }
-
-            var sum = 0;
-            for (var d = 0; d < Buckets; d++)
-            {
-                (histogram[d], sum) = (sum, sum + histogram[d]);
-            }
-
+            Span<int> counts = stackalloc int[Passes * Buckets];
+            counts.Clear();
             for (var k = 0; k < n; k++)
             {
-                var slot = histogram[(int)((keys[k] >> (p * Bits)) & (Buckets - 1))]++;
-                (keysOut[slot], indexOut[slot]) = (keys[k], index[k]);
+                var key = ~entries[k].Low;
+                (keys[k], index[k]) = (key, k);
+                for (var p = 0; p < Passes; p++)
+                {
+                    counts[(p * Buckets) + (int)((key >> (p * Bits)) & (Buckets - 1))]++;
+                }
             }
 
-            (keys, keysOut) = (keysOut, keys);
-            (index, indexOut) = (indexOut, index);
+            var (keysOut, indexOut) = (_radixKeysOut, _radixIndexOut);
+            for (var p = 0; p < Passes; p++)
+            {
+                var histogram = counts.Slice(p * Buckets, Buckets);
+                if (histogram[(int)((keys[0] >> (p * Bits)) & (Buckets - 1))] == n)
+                {
+                    continue;
+                }
+
+                var sum = 0;
+                for (var d = 0; d < Buckets; d++)
+                {
+                    (histogram[d], sum) = (sum, sum + histogram[d]);
+                }
+
+                for (var k = 0; k < n; k++)
+                {
+                    var slot = histogram[(int)((keys[k] >> (p * Bits)) & (Buckets - 1))]++;
+                    (keysOut[slot], indexOut[slot]) = (keys[k], index[k]);
+                }
+
+                (keys, keysOut) = (keysOut, keys);
+                (index, indexOut) = (indexOut, index);
+            }
         }
 
         var sorted = Scratch(n);
