@@ -140,6 +140,15 @@ public sealed partial class LiquidationBot
         var orderedCount = queue.Count;
         for (var next = 0; next < queue.Count; next++)
         {
+            if (!book.NaiveRescan && next < orderedCount && !activity.GasBound && activity.CapLeftUsd is not { Sign: <= 0 })
+            {
+                next = SettleByGroup(b, order, queue, next, orderedCount);
+                if (next >= queue.Count)
+                {
+                    break;
+                }
+            }
+
             var i = queue[next];
             if (next + PrefetchDistance < queue.Count)
             {
@@ -228,6 +237,53 @@ public sealed partial class LiquidationBot
             EndTally(book);
             Finished(book, b);
         }
+    }
+
+    /// <summary>
+    /// The loop's most common visit in a deep cascade, in a tight run from position <paramref name="next"/>:
+    /// first visits whose tag settles them (dust, or a group flat on the current pools) get that verdict,
+    /// exactly as the loop gives it; the gas budget and the cap cannot bind within the run (nothing is
+    /// executed or decided). Returns the first position the run does not settle.
+    /// </summary>
+    private int SettleByGroup(int b, CandidateOrder order, List<int> queue, int next, int orderedCount)
+    {
+        var verdicts = _verdicts[b];
+        var groups = _groups[b];
+        var book = _state.Books[b];
+        for (; next < orderedCount; next++)
+        {
+            var tag = order.TagAt(next);
+            if (tag == NoGroup)
+            {
+                return next;
+            }
+
+            // A tagged member was added with a 128-bit key (a BigInteger key carries no tag).
+            tag = CurrentTag(tag, order.SummaryAt(next).DebtKey);
+            UnliquidatableReason verdict;
+            if (tag == DustGroup)
+            {
+                verdict = UnliquidatableReason.Dust;
+            }
+            else if (tag >= 0 && GroupSettles(book, b, tag, out _))
+            {
+                verdict = groups[tag].Reason;
+            }
+            else
+            {
+                return next;
+            }
+
+            if (next + PrefetchDistance < orderedCount)
+            {
+                PrefetchVerdict(b, queue[next + PrefetchDistance]);
+            }
+
+            verdicts[queue[next]] = verdict;
+            GroupSettled++;
+        }
+
+        return next;
     }
 
     private void Execute(int block, LendingBook book, int i, Plan plan, BlockActivity activity)
@@ -324,3 +380,4 @@ public sealed partial class LiquidationBot
         }
     }
 }
+

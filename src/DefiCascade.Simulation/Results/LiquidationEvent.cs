@@ -26,8 +26,8 @@ public sealed record LiquidationEvent(
     long GasUsed,
     bool PartialSlice);
 
-/// <summary>Why a position below HF 1 was left alone by every bot.</summary>
-public enum UnliquidatableReason
+/// <summary>Why a position below HF 1 was left alone by every bot (one byte: the bot keeps one per account of a book).</summary>
+public enum UnliquidatableReason : byte
 {
     /// <summary>Not looked at yet (should not appear in a finished run).</summary>
     None,
