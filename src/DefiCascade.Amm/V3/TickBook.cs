@@ -18,9 +18,8 @@ public readonly record struct NextTick(int Tick, bool Initialized, int Index, bo
 public sealed class TickBook
 {
     private readonly int[] _ticks;
-    private readonly BigInteger[] _liquidityNet;
-    // The same, as int128 words (the swap walk's crossings).
-    private readonly Int128[] _liquidityNetWord;
+    // liquidityNet per initialized tick, as the contract's int128 (range checked on construction).
+    private readonly Int128[] _liquidityNet;
 
     public TickBook(int tickSpacing, IEnumerable<TickSnapshot> ticks, int? lower = null, int? upper = null)
     {
@@ -42,8 +41,7 @@ public sealed class TickBook
             .OrderBy(t => t.Index)
             .ToArray();
         _ticks = new int[initialized.Length];
-        _liquidityNet = new BigInteger[initialized.Length];
-        _liquidityNetWord = new Int128[initialized.Length];
+        _liquidityNet = new Int128[initialized.Length];
         for (var i = 0; i < initialized.Length; i++)
         {
             var t = initialized[i];
@@ -63,8 +61,7 @@ public sealed class TickBook
             }
 
             _ticks[i] = t.Index;
-            _liquidityNet[i] = t.LiquidityNet;
-            _liquidityNetWord[i] = (Int128)t.LiquidityNet;
+            _liquidityNet[i] = (Int128)t.LiquidityNet;
         }
 
         TickSpacing = tickSpacing;
@@ -86,7 +83,7 @@ public sealed class TickBook
 
     public BigInteger LiquidityNetAt(int index) => _liquidityNet[index];
 
-    public Int128 LiquidityNetWordAt(int index) => _liquidityNetWord[index];
+    public Int128 LiquidityNetWordAt(int index) => _liquidityNet[index];
 
     /// <summary>
     /// TickBitmap.nextInitializedTickWithinOneWord(tick, tickSpacing, lte). lte: the greatest initialized

@@ -21,18 +21,11 @@ public sealed partial class LendingBook
     }
 
     // Accounts due for a screen come out of the schedule's queues in no memory order; on a large book
-    // each one's slots and terms are cache misses, overlapped by asking for them a few accounts ahead.
+    // each one's record and terms are cache misses, overlapped by asking for them a few accounts ahead.
     private const int ScreenPrefetchDistance = 8;
 
-    private unsafe void PrefetchSlots(int i)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _rows[i]));
-        }
-    }
-
-    private unsafe void PrefetchHf(int i)
+    // An account's screen record (term ranges, last HF and solvency): what the screen and the schedule's bookkeeping read first.
+    private unsafe void PrefetchRow(int i)
     {
         if (Sse.IsSupported)
         {

@@ -11,10 +11,10 @@ public sealed partial class LendingBook
     {
         for (var k = from; k < to; k++)
         {
-            // Two stages ahead: an account's slots first, then the terms they point at.
+            // Two stages ahead: an account's record first, then the terms it points at.
             if (k + (2 * ScreenPrefetchDistance) < to)
             {
-                PrefetchSlots(due[k + (2 * ScreenPrefetchDistance)]);
+                PrefetchRow(due[k + (2 * ScreenPrefetchDistance)]);
             }
 
             if (k + ScreenPrefetchDistance < to)
@@ -30,13 +30,8 @@ public sealed partial class LendingBook
     {
         // The same terms in the same order as the struct-of-arrays layout before: bit-identical doubles.
         ref var row = ref _rows[i];
-        double debt = 0, weighted = 0, collateral = 0;
-        for (int k = row.DebtStart, end = k + row.DebtCount; k < end; k++)
-        {
-            ref readonly var term = ref _debtTerms[k];
-            debt += term.Units * prices[term.Reserve];
-        }
-
+        var debt = DebtValue(in row, prices);
+        double weighted = 0, collateral = 0;
         for (int k = row.CollateralStart, end = k + row.CollateralCount; k < end; k++)
         {
             ref readonly var term = ref _collateralTerms[k];
@@ -47,6 +42,19 @@ public sealed partial class LendingBook
 
         row.Hf = debt <= 0 ? double.PositiveInfinity : weighted / debt;
         row.Solvency = debt <= 0 ? double.PositiveInfinity : collateral / debt;
+    }
+
+    // An account's debt at the screen's prices: its debt terms' units times prices, summed in term order.
+    private double DebtValue(in ScreenRow row, double[] prices)
+    {
+        var debt = 0.0;
+        for (int k = row.DebtStart, end = k + row.DebtCount; k < end; k++)
+        {
+            ref readonly var term = ref _debtTerms[k];
+            debt += term.Units * prices[term.Reserve];
+        }
+
+        return debt;
     }
 
     private void RefreshAccountShape(int i)

@@ -197,7 +197,7 @@ public sealed partial class LendingBook
             {
                 var ahead = due[k + ScreenPrefetchDistance];
                 _schedule.Prefetch(ahead);
-                PrefetchHf(ahead);
+                PrefetchRow(ahead);
             }
 
             var i = due[k];
@@ -260,17 +260,7 @@ public sealed partial class LendingBook
         NaiveRescan ? (false, UInt128.Zero, UInt128.Zero, true) : _exact.Totals(i);
 
     /// <summary>Screen debt of an account in base currency (a float); orders accounts by size without exact math.</summary>
-    internal double ScreenDebt(int i)
-    {
-        var debt = 0.0;
-        ref readonly var row = ref _rows[i];
-        for (int k = row.DebtStart, end = k + row.DebtCount; k < end; k++)
-        {
-            debt += _debtTerms[k].Units * _screenPrices[_debtTerms[k].Reserve];
-        }
-
-        return debt;
-    }
+    internal double ScreenDebt(int i) => DebtValue(in _rows[i], _screenPrices);
 
     /// <summary>Underlying debt and counted collateral of a reserve, raw units, as the exact data uses them.</summary>
     internal (UInt128 Collateral, UInt128 Debt) Balances(int i, int reserve) => (_exact.Collateral(i, reserve), _exact.Debt(i, reserve));

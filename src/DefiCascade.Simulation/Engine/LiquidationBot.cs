@@ -140,6 +140,8 @@ public sealed partial class LiquidationBot
         var orderedCount = queue.Count;
         for (var next = 0; next < queue.Count; next++)
         {
+            // First visits their group tag settles take the group's verdict here, in runs (the only place they do:
+            // the gas budget and the cap are checked first, and nothing between here and the checks below moves them).
             if (!book.NaiveRescan && next < orderedCount && !activity.GasBound && activity.CapLeftUsd is not { Sign: <= 0 })
             {
                 next = SettleByGroup(b, order, queue, next, orderedCount);
@@ -176,16 +178,6 @@ public sealed partial class LiquidationBot
             if (activity.CapLeftUsd is { Sign: <= 0 })
             {
                 _verdicts[b][i] = UnliquidatableReason.LiquidationCap;
-                continue;
-            }
-
-            // The first visit reads the group the pass tagged the account with (a liquidated account is visited again untagged).
-            var group = !book.NaiveRescan && next < orderedCount ? CurrentTag(order.TagAt(next), debtKey) : NoGroup;
-
-            if (group == DustGroup || (group >= 0 && GroupSettles(book, b, group, out _)))
-            {
-                _verdicts[b][i] = group == DustGroup ? UnliquidatableReason.Dust : _groups[b][group].Reason;
-                GroupSettled++;
                 continue;
             }
 
@@ -241,9 +233,10 @@ public sealed partial class LiquidationBot
 
     /// <summary>
     /// The loop's most common visit in a deep cascade, in a tight run from position <paramref name="next"/>:
-    /// first visits whose tag settles them (dust, or a group flat on the current pools) get that verdict,
-    /// exactly as the loop gives it; the gas budget and the cap cannot bind within the run (nothing is
-    /// executed or decided). Returns the first position the run does not settle.
+    /// first visits whose tag (the group the first pass tagged the account with; a liquidated account's later
+    /// visits are untagged) settles them, as dust or in a group flat on the current pools, get that verdict;
+    /// the gas budget and the cap cannot bind within the run (nothing is executed or decided). Returns the
+    /// first position the run does not settle, which the loop then takes through SurelyNoPlan or Decide.
     /// </summary>
     private int SettleByGroup(int b, CandidateOrder order, List<int> queue, int next, int orderedCount)
     {
@@ -380,4 +373,3 @@ public sealed partial class LiquidationBot
         }
     }
 }
-

@@ -21,7 +21,9 @@ internal sealed class CandidateOrder
     private readonly List<Entry> _added = [];
     // BigInteger keys of entries past 128 bits, this round's and the ordered round's.
     private readonly Dictionary<int, BigInteger> _wideAdded = [];
-    private Dictionary<int, BigInteger> _wideOrdered = [];
+    private Dictionary<int, BigInteger> _wideOrdered = NoWideKeys;
+    // The ordered round's keys when none is past 128 bits (never written: a wide round gets its own dictionary).
+    private static readonly Dictionary<int, BigInteger> NoWideKeys = [];
     // Accounts a carried round dropped or added again (they leave last round's members): listed, and marked
     // one bit per account so the walk over last round's members tests each in a 1-bit-per-account array.
     private readonly List<int> _touched = [];
@@ -169,7 +171,7 @@ internal sealed class CandidateOrder
     {
         var entries = Gather();
         var wide = _wideAdded.Count > 0 || (_carry && _wideOrdered.Keys.Any(account => !Touched(account)));
-        var wideKeys = wide ? WideKeys() : [];
+        var wideKeys = wide ? WideKeys() : NoWideKeys;
         var count = entries.Length;
         var next = _spare;
         next.Clear();
@@ -190,7 +192,6 @@ internal sealed class CandidateOrder
         else if (_carry)
         {
             MergeCarried(entries);
-            count = entries.Length;
         }
         else if (AllFit64(entries))
         {
@@ -388,8 +389,7 @@ internal sealed class CandidateOrder
         sorted.CopyTo(entries);
     }
 
-    private static bool Before(in Entry x, in Entry y) =>
-        x.Debt != y.Debt ? x.Debt > y.Debt : x.Account < y.Account;
+    private static bool Before(in Entry x, in Entry y) => default(LargestFirst).Compare(x, y) < 0;
 
     // The competition order as a struct comparer: the sort is specialized for it (no delegate call per comparison).
     private readonly struct LargestFirst : IComparer<Entry>
