@@ -115,6 +115,9 @@ public sealed class CascadeEngine
     /// <summary>Candidates the bot's first pass entered without their exact data (surely below HF 1 and solvent; tests read it).</summary>
     internal long CertainEntries => _bot.CertainEntries;
 
+    /// <summary>Of <see cref="CertainEntries"/>, those entered from the frozen list (tests read it).</summary>
+    internal long FrozenEntries => _bot.FrozenEntries;
+
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         _steward?.BeginBlock(0);

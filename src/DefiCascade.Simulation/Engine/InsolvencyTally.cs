@@ -23,6 +23,13 @@ internal struct InsolvencyTally
     /// <summary>Adds an account surely below HF 1 and surely solvent (no shortfall): LendingBook.CertainBelowSolvent.</summary>
     public void AddBelowSolvent() => Below++;
 
+    /// <summary>Adds an account surely below HF 1 with its exact shortfall (a frozen account: LendingBook.StillCertain).</summary>
+    public void AddBelow(UInt128 shortfall)
+    {
+        Below++;
+        _narrow += shortfall;
+    }
+
     /// <summary>Adds a tally of other accounts (a pass's share from another thread).</summary>
     public void Merge(in InsolvencyTally other)
     {

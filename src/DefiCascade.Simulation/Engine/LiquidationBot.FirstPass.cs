@@ -30,6 +30,9 @@ public sealed partial class LiquidationBot
     /// <summary>Candidates the first pass entered without their exact data so far (tests read it).</summary>
     internal long CertainEntries { get; private set; }
 
+    /// <summary>Of <see cref="CertainEntries"/>, those entered from the frozen list, without reading the account (tests read it).</summary>
+    internal long FrozenEntries { get; private set; }
+
     /// <summary>First passes split among workers so far (tests read it).</summary>
     internal long PassesSplit { get; private set; }
 
@@ -40,8 +43,9 @@ public sealed partial class LiquidationBot
     {
         public InsolvencyTally Tally;
 
-        // Accounts entered without their exact data (surely below HF 1 and solvent).
+        // Accounts entered without their exact data (surely below HF 1 and solvent), and those of them entered from the frozen list.
         public long Certain;
+        public long Frozen;
 
         // Entries of the order: below HF 1 with their debt key and tag.
         public List<CandidateOrder.Entry> Placed { get; } = [];
@@ -52,13 +56,21 @@ public sealed partial class LiquidationBot
         // Below HF 1 with a debt past 128 bits (the order's BigInteger key, one thread).
         public List<int> WideDebt { get; } = [];
 
+        // Frozen accounts no longer certain (they thaw before the candidates' scan), and accounts found certain that can freeze.
+        public List<int> Thawed { get; } = [];
+
+        public List<AccountDataCache.Frozen> Freezing { get; } = [];
+
         public void Clear()
         {
             Tally = default;
             Certain = 0;
+            Frozen = 0;
             Placed.Clear();
             NewGroups.Clear();
             WideDebt.Clear();
+            Thawed.Clear();
+            Freezing.Clear();
         }
     }
 
@@ -75,20 +87,36 @@ public sealed partial class LiquidationBot
         }
 
         PriceGroups(book, b);
-        var workers = WorkShares.For(Workers, ParallelFrom, candidates.Count);
-        if (_shares.Length < workers)
+        if (_shares.Length < Workers)
         {
-            _shares = [.. _shares, .. Enumerable.Range(0, workers - _shares.Length).Select(_ => new PassShare())];
+            _shares = [.. _shares, .. Enumerable.Range(0, Workers - _shares.Length).Select(_ => new PassShare())];
         }
 
+        foreach (var share in _shares)
+        {
+            share.Clear();
+        }
+
+        // The frozen accounts first: those still certain enter from their entries; the others thaw, and the
+        // candidates' scan, which skips frozen accounts, reads them as usual.
+        var frozen = book.FrozenEntries.Length;
+        WorkShares.Run(WorkShares.For(Workers, ParallelFrom, frozen), frozen, (w, from, to) => ScanFrozen(book, b, from, to, _shares[w]));
+        foreach (var share in _shares)
+        {
+            book.Thaw(share.Thawed);
+        }
+
+        var workers = WorkShares.For(Workers, ParallelFrom, candidates.Count);
         PassesSplit += workers > 1 ? 1 : 0;
         WorkShares.Run(workers, candidates.Count, (w, from, to) => Scan(book, b, candidates, from, to, _shares[w]));
 
-        for (var w = 0; w < workers; w++)
+        for (var w = 0; w < _shares.Length; w++)
         {
             var share = _shares[w];
+            book.Freeze(share.Freezing);
             _tally.Merge(share.Tally);
             CertainEntries += share.Certain;
+            FrozenEntries += share.Frozen;
             order.Listed(share.Placed);
             foreach (var i in share.NewGroups)
             {
@@ -106,14 +134,18 @@ public sealed partial class LiquidationBot
     // One share of the pass: reads and writes only accounts candidates[from..to) (and its own share).
     private void Scan(LendingBook book, int b, List<int> candidates, int from, int to, PassShare share)
     {
-        share.Clear();
-        var tally = new InsolvencyTally();
+        var tally = share.Tally;
         for (var k = from; k < to; k++)
         {
             var i = candidates[k];
-            if (k + PassPrefetchDistance < to)
+            if (k + PassPrefetchDistance < to && candidates[k + PassPrefetchDistance] is var ahead && !book.IsFrozen(ahead))
             {
-                book.Prefetch(candidates[k + PassPrefetchDistance]);
+                book.Prefetch(ahead);
+            }
+
+            if (book.IsFrozen(i))
+            {
+                continue; // entered by ScanFrozen
             }
 
             bool below, debtWide;
@@ -124,11 +156,19 @@ public sealed partial class LiquidationBot
                 tally.AddBelowSolvent();
                 (below, debtWide) = (true, false);
                 share.Certain++;
+                if (book.Freezable(i, debtKey, out var frozen))
+                {
+                    share.Freezing.Add(frozen);
+                }
             }
             else
             {
                 tally.Add(book, i);
                 (below, debtKey, debtWide) = book.AccountSummary(i);
+                if (below && !debtWide && book.Freezable(i, debtKey, out var frozen))
+                {
+                    share.Freezing.Add(frozen);
+                }
             }
 
             if (!below)
@@ -147,6 +187,43 @@ public sealed partial class LiquidationBot
             else
             {
                 share.Placed.Add(new CandidateOrder.Entry(debtKey, i, tag));
+            }
+        }
+
+        share.Tally = tally;
+    }
+
+    // One share of the frozen list: entries still certain enter the order (as the candidates' scan would
+    // enter the account), the others are listed to thaw. Reads the list and the groups only.
+    private void ScanFrozen(LendingBook book, int b, int from, int to, PassShare share)
+    {
+        var tally = share.Tally;
+        var entries = book.FrozenEntries;
+        for (var k = from; k < to; k++)
+        {
+            ref readonly var entry = ref entries[k];
+            var i = entry.Account;
+            if (!book.IsFrozen(i))
+            {
+                continue; // thawed since it froze (its balances changed)
+            }
+
+            if (!book.StillCertain(entry, out var shortfall))
+            {
+                share.Thawed.Add(i);
+                continue;
+            }
+
+            tally.AddBelow(shortfall);
+            share.Certain++;
+            share.Frozen++;
+            if (FrozenTag(book, b, entry) is var tag && tag == NewGroup)
+            {
+                share.NewGroups.Add(i);
+            }
+            else
+            {
+                share.Placed.Add(new CandidateOrder.Entry(entry.DebtKey, i, tag));
             }
         }
 

@@ -117,6 +117,41 @@ public sealed partial class LiquidationBot
         return Keyed;
     }
 
+    /// <summary>
+    /// <see cref="KnownGroupOf"/> for a frozen account, from its entry: no e-mode and no stable debt, so
+    /// GroupKey's tests reduce to dust and the key of its reserves, and FarFromZero reads the entry's amounts.
+    /// </summary>
+    private int FrozenTag(LendingBook book, int b, in AccountDataCache.Frozen entry)
+    {
+        if (IsDust(entry.DebtKey))
+        {
+            return DustGroup;
+        }
+
+        if (book.Market.Reserves.Count > 24)
+        {
+            return NoGroup;
+        }
+
+        var key = ((long)entry.CollateralMask << 24) | (uint)entry.BorrowMask;
+        if (!_groupOf[b].TryGetValue(key, out var g))
+        {
+            return NewGroup;
+        }
+
+        var group = _groups[b][g];
+        for (var k = 0; k < group.Pairs.Length; k++)
+        {
+            var (c, d) = group.Pairs[k];
+            if (!PairBound.FarFromZero(entry.CollateralAmount(c), entry.DebtAmount(d), group.P[k]))
+            {
+                return NoGroup;
+            }
+        }
+
+        return g;
+    }
+
     /// <summary>Every group's P at this block's oracle prices (before a pass reads groups from several threads).</summary>
     private void PriceGroups(LendingBook book, int b)
     {

@@ -59,6 +59,7 @@ internal sealed partial class AccountDataCache
         _heads = new Head[accounts.Length];
         _figures = new Figures[accounts.Length];
         _terms = new Term[accounts.Length * _reserves];
+        _frozenBits = new ulong[(accounts.Length + 63) >> 6];
         _cached = new UserAccountData[accounts.Length];
         _reserveChangedAt = new long[_reserves];
         _units = market.Reserves.Select(r => (UInt128)r.Token.Unit).ToArray();
@@ -215,6 +216,7 @@ internal sealed partial class AccountDataCache
     /// <summary>Call after an account's balances changed (a liquidation).</summary>
     public void AccountChanged(int i)
     {
+        Thaw(i);
         var account = _accounts[i];
         var wide = false;
         var mask = 0;

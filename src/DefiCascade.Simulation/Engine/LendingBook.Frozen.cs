@@ -1,0 +1,31 @@
+using DefiCascade.Simulation.Engine.Screening;
+
+namespace DefiCascade.Simulation.Engine;
+
+/// <summary>The bot's frozen accounts (AccountDataCache.Frozen.cs); none in the naive reference, which never finds an account certain.</summary>
+public sealed partial class LendingBook
+{
+    /// <summary>The frozen list; an entry whose account is no longer <see cref="IsFrozen"/> is skipped.</summary>
+    internal ReadOnlySpan<AccountDataCache.Frozen> FrozenEntries => _exact.FrozenEntries;
+
+    internal bool IsFrozen(int i) => _exact.IsFrozen(i);
+
+    /// <summary>The frozen form of an account just found below HF 1 (certain, or by its fresh exact data), when it has one.</summary>
+    internal bool Freezable(int i, UInt128 debtKey, out AccountDataCache.Frozen frozen) => _exact.Freezable(i, debtKey, out frozen);
+
+    /// <summary>True when a frozen account is surely below HF 1 at the current prices, with its exact shortfall, read from the entry alone.</summary>
+    internal bool StillCertain(in AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.StillCertain(frozen, out shortfall);
+
+    /// <summary>Thaws the accounts listed, then drops every thawed account's entry from the frozen list.</summary>
+    internal void Thaw(List<int> accounts)
+    {
+        foreach (var i in accounts)
+        {
+            _exact.Thaw(i);
+        }
+
+        _exact.CompactFrozen();
+    }
+
+    internal void Freeze(List<AccountDataCache.Frozen> entries) => _exact.Freeze(entries);
+}

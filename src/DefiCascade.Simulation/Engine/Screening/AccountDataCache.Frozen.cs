@@ -1,0 +1,199 @@
+using System.Numerics;
+
+namespace DefiCascade.Simulation.Engine.Screening;
+
+/// <summary>
+/// Frozen accounts: in a crash most candidates below HF 1 are the same accounts block after block, each
+/// with one or two collateral and one or two debt reserves, no e-mode, surely below HF 1. Reading each one's
+/// record, balances and masks again every block is most of the bot's first pass on a large book (a few cache
+/// misses per account). Such an account, once a pass finds it surely below HF 1, is kept in a dense list with
+/// what the pass and the bot's group tag read: its reserves, its collateral balances (exact), its debts as
+/// doubles, its exact debt key and the epoch that key was computed at. The next passes read the entry in
+/// sequence instead of the account:
+/// - HF below 1 by <see cref="CertainBelowSolvent"/>'s float test on the same doubles, summed in the same
+///   (ascending reserve) order, so the answer is the same bit for bit;
+/// - the debt key holds while no debt reserve's price has moved since that epoch (nor the balances: any
+///   change to them thaws the account, AccountChanged);
+/// - the shortfall is 0 where the float test proves solvency, as CertainBelowSolvent's; otherwise it is the
+///   debt key minus the total collateral in base currency, computed as <see cref="Compute"/> does (per
+///   reserve, balance times price over unit, floored; summed).
+/// An entry that fails its test thaws: the account goes back to the candidates' path that block.
+/// </summary>
+internal sealed partial class AccountDataCache
+{
+    private readonly ulong[] _frozenBits;
+    private Frozen[] _frozen = [];
+    private int _frozenCount;
+
+    /// <summary>A frozen account as the pass reads it (80 bytes, read in sequence). Reserves: ascending, -1 for none.</summary>
+    public struct Frozen
+    {
+        public UInt128 DebtKey;
+        public UInt128 Collateral0;
+        public UInt128 Collateral1;
+        public double Debt0;
+        public double Debt1;
+        public long Stamp;
+        public int Account;
+        public sbyte C0;
+        public sbyte C1;
+        public sbyte D0;
+        public sbyte D1;
+
+        /// <summary>The collateral balance of reserve <paramref name="r"/> as a double (CollateralAmount's value).</summary>
+        public readonly double CollateralAmount(int r) => r == C0 ? (double)Collateral0 : r == C1 ? (double)Collateral1 : 0;
+
+        /// <summary>The debt of reserve <paramref name="r"/> as a double (DebtAmount's value).</summary>
+        public readonly double DebtAmount(int r) => r == D0 ? Debt0 : r == D1 ? Debt1 : 0;
+
+        public readonly int CollateralMask => (1 << C0) | (C1 < 0 ? 0 : 1 << C1);
+
+        public readonly int BorrowMask => (1 << D0) | (D1 < 0 ? 0 : 1 << D1);
+    }
+
+    /// <summary>The frozen list (entries of thawed accounts stay until <see cref="CompactFrozen"/>: test <see cref="IsFrozen"/>).</summary>
+    public ReadOnlySpan<Frozen> FrozenEntries => _frozen.AsSpan(0, _frozenCount);
+
+    public bool IsFrozen(int i) => (_frozenBits[i >> 6] & (1UL << (i & 63))) != 0;
+
+    /// <summary>
+    /// The frozen form of account <paramref name="i"/>, whose entry is fresh or certain with debt key
+    /// <paramref name="debtKey"/>, when it can freeze: one or two collateral reserves, one or two others
+    /// borrowed, no stable debt, no e-mode, a 128-bit entry, and surely below HF 1 now (<see cref="StillCertain"/>).
+    /// </summary>
+    public bool Freezable(int i, UInt128 debtKey, out Frozen frozen)
+    {
+        frozen = default;
+        ref readonly var head = ref _heads[i];
+        int collateral = head.CollateralMask, borrowing = head.BorrowMask;
+        if (head.EMode != 0 || (head.State & (State.Narrow | State.Wide)) != State.Narrow || head.StableMask != 0
+            || collateral == 0 || borrowing == 0 || (collateral & borrowing) != 0
+            || BitOperations.PopCount((uint)collateral) > 2 || BitOperations.PopCount((uint)borrowing) > 2)
+        {
+            return false;
+        }
+
+        var row = i * _reserves;
+        var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
+        var (c1, d1) = (Second(collateral), Second(borrowing));
+        frozen = new Frozen
+        {
+            DebtKey = debtKey,
+            Collateral0 = _terms[row + c0].Collateral,
+            Collateral1 = c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral,
+            Debt0 = (double)_terms[row + d0].Debt,
+            Debt1 = d1 < 0 ? 0 : (double)_terms[row + d1].Debt,
+            Stamp = head.CachedAt,
+            Account = i,
+            C0 = (sbyte)c0,
+            C1 = (sbyte)c1,
+            D0 = (sbyte)d0,
+            D1 = (sbyte)d1,
+        };
+        return StillCertain(frozen, out _);
+    }
+
+    // The second lowest bit of a mask, or -1.
+    private static int Second(int mask) => (mask & (mask - 1)) is var rest && rest != 0 ? BitOperations.TrailingZeroCount(rest) : -1;
+
+    /// <summary>
+    /// True when the frozen account is surely below HF 1 at the current prices, read from its entry alone,
+    /// with its exact shortfall (total debt over total collateral in base currency, 0 when solvent).
+    /// </summary>
+    public bool StillCertain(in Frozen frozen, out UInt128 shortfall)
+    {
+        shortfall = UInt128.Zero;
+        if (_pricesWide || _reserveChangedAt[frozen.D0] > frozen.Stamp || (frozen.D1 >= 0 && _reserveChangedAt[frozen.D1] > frozen.Stamp))
+        {
+            return false;
+        }
+
+        int c0 = frozen.C0, c1 = frozen.C1, d0 = frozen.D0, d1 = frozen.D1;
+        var collateral = (double)frozen.Collateral0 * (_priceDoubles[c0] / _unitDoubles[c0]);
+        var weighted = collateral * _thresholdDoubles[c0];
+        if (c1 >= 0)
+        {
+            var value = (double)frozen.Collateral1 * (_priceDoubles[c1] / _unitDoubles[c1]);
+            collateral += value;
+            weighted += value * _thresholdDoubles[c1];
+        }
+
+        var debt = frozen.Debt0 * (_priceDoubles[d0] / _unitDoubles[d0]);
+        debt += d1 >= 0 ? frozen.Debt1 * (_priceDoubles[d1] / _unitDoubles[d1]) : 0;
+        if (!(debt >= CertainDebtFloor) || !(weighted <= debt * (1 - CertainMargin)))
+        {
+            return false;
+        }
+
+        if (collateral >= debt * (1 + CertainMargin))
+        {
+            return true;
+        }
+
+        if (!CollateralBase(frozen.Collateral0, c0, out var total) || (c1 >= 0 && !AddCollateralBase(frozen.Collateral1, c1, ref total)))
+        {
+            return false;
+        }
+
+        shortfall = frozen.DebtKey > total ? frozen.DebtKey - total : UInt128.Zero;
+        return true;
+    }
+
+    // One reserve's collateral in base currency as Compute takes it (false where Compute's bound is not met).
+    private bool CollateralBase(UInt128 balance, int r, out UInt128 value)
+    {
+        value = UInt128.Zero;
+        var price = _prices[r];
+        if (Bits(balance) + Bits(price) > SafeBits)
+        {
+            return false;
+        }
+
+        value = balance * price / _units[r];
+        return true;
+    }
+
+    private bool AddCollateralBase(UInt128 balance, int r, ref UInt128 total)
+    {
+        if (!CollateralBase(balance, r, out var value))
+        {
+            return false;
+        }
+
+        total += value;
+        return true;
+    }
+
+    /// <summary>Adds entries made by <see cref="Freezable"/> (on one thread; each account not frozen already).</summary>
+    public void Freeze(List<Frozen> entries)
+    {
+        if (_frozenCount + entries.Count > _frozen.Length)
+        {
+            Array.Resize(ref _frozen, Math.Max(_frozenCount + entries.Count, _frozen.Length * 2));
+        }
+
+        foreach (var entry in entries)
+        {
+            _frozen[_frozenCount++] = entry;
+            _frozenBits[entry.Account >> 6] |= 1UL << (entry.Account & 63);
+        }
+    }
+
+    /// <summary>The account leaves the frozen list (its entry is dropped at the next <see cref="CompactFrozen"/>).</summary>
+    public void Thaw(int i) => _frozenBits[i >> 6] &= ~(1UL << (i & 63));
+
+    /// <summary>Drops the entries of thawed accounts, keeping the others in their order.</summary>
+    public void CompactFrozen()
+    {
+        var kept = 0;
+        for (var k = 0; k < _frozenCount; k++)
+        {
+            if (IsFrozen(_frozen[k].Account))
+            {
+                _frozen[kept++] = _frozen[k];
+            }
+        }
+
+        _frozenCount = kept;
+    }
+}
