@@ -3,6 +3,7 @@ using DefiCascade.Core.Math;
 using DefiCascade.Lending.AaveV3;
 using DefiCascade.Reports;
 using DefiCascade.Simulation.Engine;
+using DefiCascade.Simulation.Engine.Screening;
 using DefiCascade.Simulation.Scenarios;
 using DefiCascade.Simulation.Synthetic;
 using DefiCascade.Simulation.Tests.Support;
@@ -84,6 +85,8 @@ public class SpeedEquivalenceTests
         Assert.True(engine.PassesCarried >= 50, $"{scenario.Name} ({positions:N0}): at least 50 blocks should carry their first pass, got {engine.PassesCarried}");
         // Crashes (ETH collateral, stable debt) enter most accounts below HF 1 without their exact data.
         Assert.True(scenario.Name != "crash" || engine.CertainEntries >= 1_000, $"{scenario.Name} ({positions:N0}): certain entries {engine.CertainEntries}");
+        // Most of them come from the frozen list (AccountDataCache.Frozen.cs) after the account's first entry.
+        Assert.True(scenario.Name != "crash" || engine.FrozenEntries * 2 >= engine.CertainEntries, $"{scenario.Name} ({positions:N0}): frozen entries {engine.FrozenEntries} of {engine.CertainEntries}");
         Assert.True(workers == 1 ? engine.PassesSplit == 0 : engine.PassesSplit >= 50, $"{scenario.Name} ({positions:N0}): with {workers} workers, passes split: {engine.PassesSplit}");
         Assert.True(engine.GroupSettled >= groupSettlesAtLeast, $"{scenario.Name} ({positions:N0}): groups should settle at least {groupSettlesAtLeast} account visits, got {engine.GroupSettled}");
     }
@@ -157,6 +160,57 @@ public class SpeedEquivalenceTests
 
         // Both answers occur: the test sees the shortcut taken and refused.
         Assert.True(certain > 800 && refused > 5_000, $"certain {certain}, refused {refused}");
+    }
+
+    [Fact]
+    public void Frozen_entries_hold_against_the_exact_model_under_random_price_moves()
+    {
+        var (book, start, random) = ScreenedBook(seed: 9191);
+        var frozen = new Dictionary<int, AccountDataCache.Frozen>();
+        var (held, insolvent, thawed) = (0, 0, 0);
+        for (var round = 0; round < 24; round++)
+        {
+            // Every account below HF 1 that can freeze and is not frozen yet freezes (as the pass does), then prices move.
+            for (var i = 0; i < book.Accounts.Length; i++)
+            {
+                var (below, debtKey, debtWide) = book.AccountSummary(i);
+                if (below && !debtWide && !frozen.ContainsKey(i) && book.Freezable(i, debtKey, out var entry))
+                {
+                    frozen[i] = entry;
+                }
+            }
+
+            for (var r = 0; r < start.Length; r++)
+            {
+                // Debt-side reserves (stablecoins) move in a third of the rounds: their accounts' debt keys go stale then.
+                if (random.NextDouble() < (round % 3 == 0 ? 0.5 : 0.25))
+                {
+                    var factor = (long)(1_000_000 * (0.3 + random.NextDouble() * 0.9));
+                    book.Oracle.Prices[r] = BigInteger.Max(1, start[r] * factor / 1_000_000);
+                }
+            }
+
+            book.PricesMoved();
+            foreach (var (i, entry) in frozen.ToList())
+            {
+                if (!book.StillCertain(entry, out var shortfall))
+                {
+                    frozen.Remove(i);
+                    thawed++;
+                    continue;
+                }
+
+                var exact = AaveV3Accounting.CalculateUserAccountData(book.Market, book.Accounts[i], book.Oracle);
+                Assert.True(exact.HealthFactor < WadRayMath.Wad, $"round {round}, account {i}: frozen below HF 1, exact HF {exact.HealthFactor}");
+                Assert.Equal(BigInteger.Max(BigInteger.Zero, exact.TotalDebtBase - exact.TotalCollateralBase), (BigInteger)shortfall);
+                Assert.Equal(exact.TotalDebtBase, (BigInteger)entry.DebtKey);
+                held++;
+                insolvent += shortfall > UInt128.Zero ? 1 : 0;
+            }
+        }
+
+        // Entries held over several moves, solvent and insolvent ones, and entries thawed (some on a debt price's move).
+        Assert.True(held > 3_000 && insolvent > 1_000 && thawed > 2_000, $"held {held}, insolvent {insolvent}, thawed {thawed}");
     }
 
     // An 8k-account book screened at its start prices, those prices, and a random walk seeded alike.
