@@ -132,7 +132,7 @@ internal sealed class DeadlineBuckets
 /// </summary>
 internal struct ScreenEntry
 {
-    // When the account's group clock reaches this, it must be screened again (infinite: never).
+    // When the account's group clock of the direction it can cross in reaches this, it must be screened again (infinite: never).
     public double Deadline;
 
     // Bumped by every screen: queue entries of older versions are stale.

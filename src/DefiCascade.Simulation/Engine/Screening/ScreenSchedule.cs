@@ -6,18 +6,20 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// <summary>
 /// Which accounts of a book must be screened again after oracle prices move. An account's screen
 /// health factor h is its weighted collateral over its debt, each a positive sum of amounts times
-/// prices; when every one of its collateral prices moved by a log factor of at most a and every one
-/// of its debt prices by at most b, h moved by a factor within e^(±(a + b)). Accounts are grouped
-/// by exposure (which reserves their collateral and debt are in); each group keeps a clock that
-/// adds, per oracle update, the largest absolute log move among its collateral reserves plus the
-/// largest among its debt reserves. An account screened at h is screened again only when its
-/// group's clock has moved by |ln(h / T)| since, the first moment it could have crossed the
-/// threshold T from either side. So the set of accounts below T (the candidates) is the one a full
-/// rescan finds (ScreeningTests checks it), at a cost that follows the accounts near T instead of
-/// the book size or the depth of the cascade. A candidate's screen value may be stale; only its
-/// side of T is guaranteed (exact figures come from the exact model). A group whose debt is in
-/// stablecoins does not count the stablecoins' stillness as a move, so in a crash an account is
-/// screened about once as it approaches T rather than once per halving of its distance.
+/// prices; when none of its collateral prices fell by a log factor of more than a and none of its
+/// debt prices rose by more than b, h fell by a factor of at most e^(a + b), and the same holds for
+/// rises (collateral up, debt down). Accounts are grouped by exposure (which reserves their
+/// collateral and debt are in); each group keeps two clocks, one per direction: per oracle update,
+/// the down clock adds the largest log fall among its collateral reserves plus the largest log rise
+/// among its debt reserves, the up clock the reverse. An account screened at h above the threshold T
+/// can only cross it downwards, so it is screened again only when its group's down clock has moved by
+/// ln(h / T) since; one below T only when the up clock has moved by ln(T / h). So the set of accounts
+/// below T (the candidates) is the one a full rescan finds (ScreeningTests checks it), at a cost that
+/// follows the accounts near T instead of the book size or the depth of the cascade: in a crash the
+/// accounts already below T are not screened again while prices keep falling. A candidate's screen
+/// value may be stale; only its side of T is guaranteed (exact figures come from the exact model). A
+/// group whose debt is in stablecoins does not count the stablecoins' stillness as a move, so in a
+/// crash an account is screened about once as it approaches T rather than once per halving of its distance.
 /// </summary>
 internal sealed class ScreenSchedule
 {
@@ -30,8 +32,9 @@ internal sealed class ScreenSchedule
     private readonly List<int> _candidates = [];
     private readonly Dictionary<(int Collateral, int Debt), int> _groupOf = new();
     private readonly List<(int Collateral, int Debt)> _groupMasks = [];
-    private readonly List<double> _clocks = [];
-    private readonly List<DeadlineBuckets> _due = [];
+    // Per group and direction (0: h falls, 1: h rises), the clock and the pending screens by deadline on it.
+    private readonly List<double>[] _clocks = [[], []];
+    private readonly List<DeadlineBuckets>[] _due = [[], []];
     private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
     // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily (_stale);
@@ -134,22 +137,26 @@ internal sealed class ScreenSchedule
     /// <summary>Starts the clocks' price reference without moving them (the first full screen).</summary>
     public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
 
-    /// <summary>Moves every group's clock by its largest absolute log moves from the last prices.</summary>
+    /// <summary>Moves every group's two clocks by its largest log moves in each direction from the last prices.</summary>
     public void Advance(double[] prices)
     {
-        Span<double> moves = stackalloc double[prices.Length];
+        Span<double> falls = stackalloc double[prices.Length];
+        Span<double> rises = stackalloc double[prices.Length];
         for (var r = 0; r < prices.Length; r++)
         {
             var log = Math.Log(prices[r]);
-            moves[r] = Math.Abs(log - _logPrices[r]);
+            var move = log - _logPrices[r];
+            (falls[r], rises[r]) = (Math.Max(0, -move), Math.Max(0, move));
             _logPrices[r] = log;
         }
 
-        for (var g = 0; g < _clocks.Count; g++)
+        for (var g = 0; g < _groupMasks.Count; g++)
         {
             var (collateral, debt) = _groupMasks[g];
-            var move = Largest(moves, collateral) + Largest(moves, debt);
-            _clocks[g] += (move * (1 + RelativeSlack)) + AbsoluteSlack;
+            var down = Largest(falls, collateral) + Largest(rises, debt);
+            var up = Largest(rises, collateral) + Largest(falls, debt);
+            _clocks[0][g] += (down * (1 + RelativeSlack)) + AbsoluteSlack;
+            _clocks[1][g] += (up * (1 + RelativeSlack)) + AbsoluteSlack;
         }
     }
 
@@ -179,10 +186,11 @@ internal sealed class ScreenSchedule
             return;
         }
 
-        var g = entry.Group;
+        // Below T it can only cross upwards (the up clock), at or above T only downwards.
+        var (g, direction) = (entry.Group, below ? 1 : 0);
         var tolerance = Math.Abs(Math.Log(healthFactor / _threshold));
-        entry.Deadline = _clocks[g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
-        _due[g].Add(i, entry.Version, entry.Deadline);
+        entry.Deadline = _clocks[direction][g] + (tolerance * (1 - RelativeSlack)) - AbsoluteSlack;
+        _due[direction][g].Add(i, entry.Version, entry.Deadline);
     }
 
     /// <summary>Accounts to screen again now: every account, candidate or not, whose tolerance its group's clock passed (a list reused by the next call).</summary>
@@ -190,9 +198,10 @@ internal sealed class ScreenSchedule
     {
         var due = _dueNow;
         due.Clear();
-        for (var g = 0; g < _due.Count; g++)
+        for (var g = 0; g < _groupMasks.Count; g++)
         {
-            _due[g].TakeDue(_clocks[g], _entries, due);
+            _due[0][g].TakeDue(_clocks[0][g], _entries, due);
+            _due[1][g].TakeDue(_clocks[1][g], _entries, due);
         }
 
         return due;
@@ -202,11 +211,14 @@ internal sealed class ScreenSchedule
     {
         if (!_groupOf.TryGetValue((collateralMask, debtMask), out var g))
         {
-            g = _clocks.Count;
+            g = _groupMasks.Count;
             _groupOf[(collateralMask, debtMask)] = g;
             _groupMasks.Add((collateralMask, debtMask));
-            _clocks.Add(0);
-            _due.Add(new DeadlineBuckets());
+            for (var direction = 0; direction < 2; direction++)
+            {
+                _clocks[direction].Add(0);
+                _due[direction].Add(new DeadlineBuckets());
+            }
         }
 
         return g;
