@@ -13,6 +13,9 @@ public sealed partial class LendingBook
     /// <summary>The frozen form of an account just found below HF 1 (certain, or by its fresh exact data), when it has one.</summary>
     internal bool Freezable(int i, UInt128 debtKey, out AccountDataCache.Frozen frozen) => _exact.Freezable(i, debtKey, out frozen);
 
+    /// <summary>The frozen form of an account whose data is stale or not computed yet, when it has one, with its exact shortfall (its data stays uncomputed).</summary>
+    internal bool FreezeDirect(int i, out AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.FreezeDirect(i, out frozen, out shortfall);
+
     /// <summary>True when a frozen account is surely below HF 1 at the current prices, with its exact shortfall, read from the entry alone.</summary>
     internal bool StillCertain(in AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.StillCertain(frozen, out shortfall);
 

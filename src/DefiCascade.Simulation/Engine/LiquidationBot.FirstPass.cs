@@ -161,6 +161,15 @@ public sealed partial class LiquidationBot
                     share.Freezing.Add(frozen);
                 }
             }
+            else if (book.FreezeDirect(i, out var direct, out var shortfall))
+            {
+                // Surely below HF 1 from its balances at this block's prices, with its exact debt and shortfall:
+                // it freezes without its record being computed (AccountDataCache.Frozen.cs).
+                tally.AddBelow(shortfall);
+                (below, debtKey, debtWide) = (true, direct.DebtKey, false);
+                share.Certain++;
+                share.Freezing.Add(direct);
+            }
             else
             {
                 tally.Add(book, i);

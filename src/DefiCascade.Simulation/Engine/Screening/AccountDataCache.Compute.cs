@@ -99,7 +99,13 @@ internal sealed partial class AccountDataCache
             healthFactor = ((weighted * Wad) + (totalDebt / 2)) / totalDebt;
         }
 
-        ref var figures = ref _figures[i];
+        if (head.FigureSlot == 0)
+        {
+            // Passes compute accounts on several threads at once: each first computation takes its own slot.
+            head.FigureSlot = System.Threading.Interlocked.Increment(ref _figureCount);
+        }
+
+        ref var figures = ref _figures[head.FigureSlot - 1];
         (figures.TotalCollateral, figures.HealthFactor, figures.AvgLtv, figures.AvgLt) = (totalCollateral, healthFactor, (ulong)avgLtv, (ulong)avgLt);
         head.DebtKey = totalDebt;
         return true;

@@ -93,6 +93,75 @@ internal sealed partial class AccountDataCache
         return StillCertain(frozen, out _);
     }
 
+    /// <summary>
+    /// <see cref="Freezable"/> for an account whose entry is stale or was never computed, without computing it:
+    /// the exact debt key from the debt balances at the current prices (as <see cref="Compute"/> sums it), then
+    /// the entry's test, which gives the exact shortfall. The account's own entry stays stale (the first read of
+    /// its full data computes it), so a first pass over many accounts below HF 1 fills none of their records.
+    /// </summary>
+    public bool FreezeDirect(int i, out Frozen frozen, out UInt128 shortfall)
+    {
+        (frozen, shortfall) = (default, UInt128.Zero);
+        ref readonly var head = ref _heads[i];
+        int collateral = head.CollateralMask, borrowing = head.BorrowMask;
+        if (head.EMode != 0 || (head.State & State.Wide) != 0 || _pricesWide || head.StableMask != 0
+            || collateral == 0 || borrowing == 0 || (collateral & borrowing) != 0
+            || BitOperations.PopCount((uint)collateral) > 2 || BitOperations.PopCount((uint)borrowing) > 2)
+        {
+            return false;
+        }
+
+        var row = i * _reserves;
+        var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
+        var (c1, d1) = (Second(collateral), Second(borrowing));
+        var (debt0, debt1) = (_terms[row + d0].Debt, d1 < 0 ? UInt128.Zero : _terms[row + d1].Debt);
+        if (!DebtBase(debt0, d0, out var debtKey) || (d1 >= 0 && !AddDebtBase(debt1, d1, ref debtKey)))
+        {
+            return false;
+        }
+
+        frozen = new Frozen
+        {
+            DebtKey = debtKey,
+            Collateral0 = _terms[row + c0].Collateral,
+            Collateral1 = c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral,
+            Debt0 = (double)debt0,
+            Debt1 = d1 < 0 ? 0 : (double)debt1,
+            Stamp = _epoch,
+            Account = i,
+            C0 = (sbyte)c0,
+            C1 = (sbyte)c1,
+            D0 = (sbyte)d0,
+            D1 = (sbyte)d1,
+        };
+        return StillCertain(frozen, out shortfall);
+    }
+
+    // One reserve's debt in base currency as Compute takes it (false where Compute's bounds are not met).
+    private bool DebtBase(UInt128 debt, int r, out UInt128 value)
+    {
+        value = UInt128.Zero;
+        var price = _prices[r];
+        if (Bits(debt) + Bits(price) > SafeBits)
+        {
+            return false;
+        }
+
+        value = price * debt / _units[r];
+        return Bits(value) <= BalanceBits;
+    }
+
+    private bool AddDebtBase(UInt128 debt, int r, ref UInt128 total)
+    {
+        if (!DebtBase(debt, r, out var value))
+        {
+            return false;
+        }
+
+        total += value;
+        return true;
+    }
+
     // The second lowest bit of a mask, or -1.
     private static int Second(int mask) => (mask & (mask - 1)) is var rest && rest != 0 ? BitOperations.TrailingZeroCount(rest) : -1;
 

@@ -167,14 +167,28 @@ public class SpeedEquivalenceTests
     {
         var (book, start, random) = ScreenedBook(seed: 9191);
         var frozen = new Dictionary<int, AccountDataCache.Frozen>();
-        var (held, insolvent, thawed) = (0, 0, 0);
+        var (held, insolvent, thawed, direct) = (0, 0, 0, 0);
         for (var round = 0; round < 24; round++)
         {
-            // Every account below HF 1 that can freeze and is not frozen yet freezes (as the pass does), then prices move.
+            // Every account below HF 1 that can freeze and is not frozen yet freezes, as the pass does: half of them
+            // from their stale data without computing it (FreezeDirect), half after their exact data. Then prices move.
             for (var i = 0; i < book.Accounts.Length; i++)
             {
-                var (below, debtKey, debtWide) = book.AccountSummary(i);
-                if (below && !debtWide && !frozen.ContainsKey(i) && book.Freezable(i, debtKey, out var entry))
+                if (frozen.ContainsKey(i))
+                {
+                    continue;
+                }
+
+                if (i % 2 == 0)
+                {
+                    if (book.FreezeDirect(i, out var entry, out var shortfall))
+                    {
+                        AssertExact(book, entry, shortfall, $"round {round}, account {i}, frozen directly");
+                        frozen[i] = entry;
+                        direct++;
+                    }
+                }
+                else if (book.AccountSummary(i) is (true, var debtKey, false) && book.Freezable(i, debtKey, out var entry))
                 {
                     frozen[i] = entry;
                 }
@@ -200,17 +214,23 @@ public class SpeedEquivalenceTests
                     continue;
                 }
 
-                var exact = AaveV3Accounting.CalculateUserAccountData(book.Market, book.Accounts[i], book.Oracle);
-                Assert.True(exact.HealthFactor < WadRayMath.Wad, $"round {round}, account {i}: frozen below HF 1, exact HF {exact.HealthFactor}");
-                Assert.Equal(BigInteger.Max(BigInteger.Zero, exact.TotalDebtBase - exact.TotalCollateralBase), (BigInteger)shortfall);
-                Assert.Equal(exact.TotalDebtBase, (BigInteger)entry.DebtKey);
+                AssertExact(book, entry, shortfall, $"round {round}, account {i}");
                 held++;
                 insolvent += shortfall > UInt128.Zero ? 1 : 0;
             }
         }
 
-        // Entries held over several moves, solvent and insolvent ones, and entries thawed (some on a debt price's move).
-        Assert.True(held > 3_000 && insolvent > 1_000 && thawed > 2_000, $"held {held}, insolvent {insolvent}, thawed {thawed}");
+        // Entries held over several moves, solvent and insolvent ones, entries thawed (some on a debt price's move), direct freezes.
+        Assert.True(held > 3_000 && insolvent > 1_000 && thawed > 2_000 && direct > 500, $"held {held}, insolvent {insolvent}, thawed {thawed}, direct {direct}");
+    }
+
+    // A frozen entry that holds: below HF 1, its shortfall and debt key those of the exact model.
+    private static void AssertExact(LendingBook book, AccountDataCache.Frozen entry, UInt128 shortfall, string what)
+    {
+        var exact = AaveV3Accounting.CalculateUserAccountData(book.Market, book.Accounts[entry.Account], book.Oracle);
+        Assert.True(exact.HealthFactor < WadRayMath.Wad, $"{what}: frozen below HF 1, exact HF {exact.HealthFactor}");
+        Assert.Equal(BigInteger.Max(BigInteger.Zero, exact.TotalDebtBase - exact.TotalCollateralBase), (BigInteger)shortfall);
+        Assert.Equal(exact.TotalDebtBase, (BigInteger)entry.DebtKey);
     }
 
     // An 8k-account book screened at its start prices, those prices, and a random walk seeded alike.
