@@ -113,7 +113,6 @@ public sealed partial class LiquidationBot
         for (var w = 0; w < _shares.Length; w++)
         {
             var share = _shares[w];
-            book.Freeze(share.Freezing);
             _tally.Merge(share.Tally);
             CertainEntries += share.Certain;
             FrozenEntries += share.Frozen;
@@ -128,6 +127,13 @@ public sealed partial class LiquidationBot
             {
                 order.Add(i, book.AccountData(i).TotalDebtBase);
             }
+        }
+
+        // New frozen entries, with their groups (created above, where they were new).
+        foreach (var share in _shares)
+        {
+            SetGroups(b, share.Freezing);
+            book.Freeze(share.Freezing);
         }
     }
 

@@ -133,8 +133,8 @@ public sealed partial class LiquidationBot
             return NoGroup;
         }
 
-        var key = ((long)entry.CollateralMask << 24) | (uint)entry.BorrowMask;
-        if (!_groupOf[b].TryGetValue(key, out var g))
+        var g = entry.GroupSlot - 1;
+        if (g < 0 && !_groupOf[b].TryGetValue(FrozenKey(entry), out g))
         {
             return NewGroup;
         }
@@ -150,6 +150,18 @@ public sealed partial class LiquidationBot
         }
 
         return g;
+    }
+
+    // GroupKey's key for a frozen account (no e-mode).
+    private static long FrozenKey(in AccountDataCache.Frozen entry) => ((long)entry.CollateralMask << 24) | (uint)entry.BorrowMask;
+
+    /// <summary>Records in each entry its group, when it exists, so later passes need not look it up.</summary>
+    private void SetGroups(int b, List<AccountDataCache.Frozen> entries)
+    {
+        foreach (ref var entry in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries))
+        {
+            entry.GroupSlot = _groupOf[b].TryGetValue(FrozenKey(entry), out var g) ? g + 1 : 0;
+        }
     }
 
     /// <summary>Every group's P at this block's oracle prices (before a pass reads groups from several threads).</summary>

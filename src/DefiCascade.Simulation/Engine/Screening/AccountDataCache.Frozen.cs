@@ -25,23 +25,31 @@ internal sealed partial class AccountDataCache
     private Frozen[] _frozen = [];
     private int _frozenCount;
 
-    /// <summary>A frozen account as the pass reads it (80 bytes, read in sequence). Reserves: ascending, -1 for none.</summary>
+    /// <summary>
+    /// A frozen account as the pass reads it (96 bytes, read in sequence). Reserves: ascending, -1 for none.
+    /// Balances are kept exact (collateral: the shortfall) and as doubles (the float tests), converted once.
+    /// </summary>
     public struct Frozen
     {
         public UInt128 DebtKey;
         public UInt128 Collateral0;
         public UInt128 Collateral1;
+        public double CollateralAmount0;
+        public double CollateralAmount1;
         public double Debt0;
         public double Debt1;
-        public long Stamp;
+        // The epoch the debt key was computed at (entries are made only while epochs fit an int).
+        public int Stamp;
         public int Account;
+        // The bot's settlement group of the entry's reserves, plus one (0: not known when the entry was made).
+        public int GroupSlot;
         public sbyte C0;
         public sbyte C1;
         public sbyte D0;
         public sbyte D1;
 
         /// <summary>The collateral balance of reserve <paramref name="r"/> as a double (CollateralAmount's value).</summary>
-        public readonly double CollateralAmount(int r) => r == C0 ? (double)Collateral0 : r == C1 ? (double)Collateral1 : 0;
+        public readonly double CollateralAmount(int r) => r == C0 ? CollateralAmount0 : r == C1 ? CollateralAmount1 : 0;
 
         /// <summary>The debt of reserve <paramref name="r"/> as a double (DebtAmount's value).</summary>
         public readonly double DebtAmount(int r) => r == D0 ? Debt0 : r == D1 ? Debt1 : 0;
@@ -76,21 +84,8 @@ internal sealed partial class AccountDataCache
         var row = i * _reserves;
         var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
         var (c1, d1) = (Second(collateral), Second(borrowing));
-        frozen = new Frozen
-        {
-            DebtKey = debtKey,
-            Collateral0 = _terms[row + c0].Collateral,
-            Collateral1 = c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral,
-            Debt0 = (double)_terms[row + d0].Debt,
-            Debt1 = d1 < 0 ? 0 : (double)_terms[row + d1].Debt,
-            Stamp = head.CachedAt,
-            Account = i,
-            C0 = (sbyte)c0,
-            C1 = (sbyte)c1,
-            D0 = (sbyte)d0,
-            D1 = (sbyte)d1,
-        };
-        return StillCertain(frozen, out _);
+        frozen = Entry(i, row, c0, c1, d0, d1, debtKey, head.CachedAt);
+        return head.CachedAt <= int.MaxValue && StillCertain(frozen, out _);
     }
 
     /// <summary>
@@ -114,27 +109,34 @@ internal sealed partial class AccountDataCache
         var row = i * _reserves;
         var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
         var (c1, d1) = (Second(collateral), Second(borrowing));
-        var (debt0, debt1) = (_terms[row + d0].Debt, d1 < 0 ? UInt128.Zero : _terms[row + d1].Debt);
-        if (!DebtBase(debt0, d0, out var debtKey) || (d1 >= 0 && !AddDebtBase(debt1, d1, ref debtKey)))
+        if (!DebtBase(_terms[row + d0].Debt, d0, out var debtKey) || (d1 >= 0 && !AddDebtBase(_terms[row + d1].Debt, d1, ref debtKey)))
         {
             return false;
         }
 
-        frozen = new Frozen
+        frozen = Entry(i, row, c0, c1, d0, d1, debtKey, _epoch);
+        return _epoch <= int.MaxValue && StillCertain(frozen, out shortfall);
+    }
+
+    private Frozen Entry(int i, int row, int c0, int c1, int d0, int d1, UInt128 debtKey, long stamp)
+    {
+        var (collateral0, collateral1) = (_terms[row + c0].Collateral, c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral);
+        return new Frozen
         {
             DebtKey = debtKey,
-            Collateral0 = _terms[row + c0].Collateral,
-            Collateral1 = c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral,
-            Debt0 = (double)debt0,
-            Debt1 = d1 < 0 ? 0 : (double)debt1,
-            Stamp = _epoch,
+            Collateral0 = collateral0,
+            Collateral1 = collateral1,
+            CollateralAmount0 = (double)collateral0,
+            CollateralAmount1 = (double)collateral1,
+            Debt0 = (double)_terms[row + d0].Debt,
+            Debt1 = d1 < 0 ? 0 : (double)_terms[row + d1].Debt,
+            Stamp = (int)Math.Min(stamp, int.MaxValue),
             Account = i,
             C0 = (sbyte)c0,
             C1 = (sbyte)c1,
             D0 = (sbyte)d0,
             D1 = (sbyte)d1,
         };
-        return StillCertain(frozen, out shortfall);
     }
 
     // One reserve's debt in base currency as Compute takes it (false where Compute's bounds are not met).
@@ -178,11 +180,11 @@ internal sealed partial class AccountDataCache
         }
 
         int c0 = frozen.C0, c1 = frozen.C1, d0 = frozen.D0, d1 = frozen.D1;
-        var collateral = (double)frozen.Collateral0 * (_priceDoubles[c0] / _unitDoubles[c0]);
+        var collateral = frozen.CollateralAmount0 * (_priceDoubles[c0] / _unitDoubles[c0]);
         var weighted = collateral * _thresholdDoubles[c0];
         if (c1 >= 0)
         {
-            var value = (double)frozen.Collateral1 * (_priceDoubles[c1] / _unitDoubles[c1]);
+            var value = frozen.CollateralAmount1 * (_priceDoubles[c1] / _unitDoubles[c1]);
             collateral += value;
             weighted += value * _thresholdDoubles[c1];
         }
