@@ -116,7 +116,7 @@ public sealed class CascadeEngine
     internal long CertainEntries => _bot.CertainEntries;
 
     /// <summary>Of <see cref="CertainEntries"/>, those entered from the frozen list (tests read it).</summary>
-    internal long FrozenEntries => _bot.FrozenEntries;
+    internal long FrozenEntered => _bot.FrozenEntered;
 
     public SimulationResult Run(IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {

@@ -19,16 +19,17 @@ public sealed partial class LendingBook
     /// <summary>True when a frozen account is surely below HF 1 at the current prices, with its exact shortfall, read from the entry alone.</summary>
     internal bool StillCertain(in AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.StillCertain(frozen, out shortfall);
 
-    /// <summary>Thaws the accounts listed, then drops every thawed account's entry from the frozen list.</summary>
+    /// <summary>Thaws the accounts listed (their entries stay in the list until <see cref="CompactFrozen"/>).</summary>
     internal void Thaw(List<int> accounts)
     {
         foreach (var i in accounts)
         {
             _exact.Thaw(i);
         }
-
-        _exact.CompactFrozen();
     }
+
+    /// <summary>Drops every thawed account's entry from the frozen list (before a pass freezes more).</summary>
+    internal void CompactFrozen() => _exact.CompactFrozen();
 
     internal void Freeze(List<AccountDataCache.Frozen> entries) => _exact.Freeze(entries);
 }

@@ -31,7 +31,7 @@ public sealed partial class LiquidationBot
     internal long CertainEntries { get; private set; }
 
     /// <summary>Of <see cref="CertainEntries"/>, those entered from the frozen list, without reading the account (tests read it).</summary>
-    internal long FrozenEntries { get; private set; }
+    internal long FrozenEntered { get; private set; }
 
     /// <summary>First passes split among workers so far (tests read it).</summary>
     internal long PassesSplit { get; private set; }
@@ -106,6 +106,8 @@ public sealed partial class LiquidationBot
             book.Thaw(share.Thawed);
         }
 
+        book.CompactFrozen();
+
         var workers = WorkShares.For(Workers, ParallelFrom, candidates.Count);
         PassesSplit += workers > 1 ? 1 : 0;
         WorkShares.Run(workers, candidates.Count, (w, from, to) => Scan(book, b, candidates, from, to, _shares[w]));
@@ -115,7 +117,7 @@ public sealed partial class LiquidationBot
             var share = _shares[w];
             _tally.Merge(share.Tally);
             CertainEntries += share.Certain;
-            FrozenEntries += share.Frozen;
+            FrozenEntered += share.Frozen;
             order.Listed(share.Placed);
             foreach (var i in share.NewGroups)
             {

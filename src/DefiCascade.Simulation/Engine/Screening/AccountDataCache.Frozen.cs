@@ -24,6 +24,8 @@ internal sealed partial class AccountDataCache
     private readonly ulong[] _frozenBits;
     private Frozen[] _frozen = [];
     private int _frozenCount;
+    // Some account thawed since the last compaction.
+    private bool _frozenDirty;
 
     /// <summary>
     /// A frozen account as the pass reads it (96 bytes, read in sequence). Reserves: ascending, -1 for none.
@@ -251,11 +253,23 @@ internal sealed partial class AccountDataCache
     }
 
     /// <summary>The account leaves the frozen list (its entry is dropped at the next <see cref="CompactFrozen"/>).</summary>
-    public void Thaw(int i) => _frozenBits[i >> 6] &= ~(1UL << (i & 63));
+    public void Thaw(int i)
+    {
+        ref var word = ref _frozenBits[i >> 6];
+        var bit = 1UL << (i & 63);
+        _frozenDirty |= (word & bit) != 0;
+        word &= ~bit;
+    }
 
     /// <summary>Drops the entries of thawed accounts, keeping the others in their order.</summary>
     public void CompactFrozen()
     {
+        if (!_frozenDirty)
+        {
+            return;
+        }
+
+        _frozenDirty = false;
         var kept = 0;
         for (var k = 0; k < _frozenCount; k++)
         {

@@ -86,7 +86,7 @@ public class SpeedEquivalenceTests
         // Crashes (ETH collateral, stable debt) enter most accounts below HF 1 without their exact data.
         Assert.True(scenario.Name != "crash" || engine.CertainEntries >= 1_000, $"{scenario.Name} ({positions:N0}): certain entries {engine.CertainEntries}");
         // Most of them come from the frozen list (AccountDataCache.Frozen.cs) after the account's first entry.
-        Assert.True(scenario.Name != "crash" || engine.FrozenEntries * 2 >= engine.CertainEntries, $"{scenario.Name} ({positions:N0}): frozen entries {engine.FrozenEntries} of {engine.CertainEntries}");
+        Assert.True(scenario.Name != "crash" || engine.FrozenEntered * 2 >= engine.CertainEntries, $"{scenario.Name} ({positions:N0}): frozen entries {engine.FrozenEntered} of {engine.CertainEntries}");
         Assert.True(workers == 1 ? engine.PassesSplit == 0 : engine.PassesSplit >= 50, $"{scenario.Name} ({positions:N0}): with {workers} workers, passes split: {engine.PassesSplit}");
         Assert.True(engine.GroupSettled >= groupSettlesAtLeast, $"{scenario.Name} ({positions:N0}): groups should settle at least {groupSettlesAtLeast} account visits, got {engine.GroupSettled}");
     }
