@@ -75,18 +75,12 @@ internal sealed partial class AccountDataCache
     {
         frozen = default;
         ref readonly var head = ref _heads[i];
-        int collateral = head.CollateralMask, borrowing = head.BorrowMask;
-        if (head.EMode != 0 || (head.State & (State.Narrow | State.Wide)) != State.Narrow || head.StableMask != 0
-            || collateral == 0 || borrowing == 0 || (collateral & borrowing) != 0
-            || BitOperations.PopCount((uint)collateral) > 2 || BitOperations.PopCount((uint)borrowing) > 2)
+        if ((head.State & (State.Narrow | State.Wide)) != State.Narrow || !FrozenShape(head, out var c0, out var c1, out var d0, out var d1))
         {
             return false;
         }
 
-        var row = i * _reserves;
-        var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
-        var (c1, d1) = (Second(collateral), Second(borrowing));
-        frozen = Entry(i, row, c0, c1, d0, d1, debtKey, head.CachedAt);
+        frozen = Entry(i, c0, c1, d0, d1, debtKey, head.CachedAt);
         return head.CachedAt <= int.MaxValue && StillCertain(frozen, out _);
     }
 
@@ -100,28 +94,30 @@ internal sealed partial class AccountDataCache
     {
         (frozen, shortfall) = (default, UInt128.Zero);
         ref readonly var head = ref _heads[i];
-        int collateral = head.CollateralMask, borrowing = head.BorrowMask;
-        if (head.EMode != 0 || (head.State & State.Wide) != 0 || _pricesWide || head.StableMask != 0
-            || collateral == 0 || borrowing == 0 || (collateral & borrowing) != 0
-            || BitOperations.PopCount((uint)collateral) > 2 || BitOperations.PopCount((uint)borrowing) > 2)
-        {
-            return false;
-        }
-
         var row = i * _reserves;
-        var (c0, d0) = (BitOperations.TrailingZeroCount(collateral), BitOperations.TrailingZeroCount(borrowing));
-        var (c1, d1) = (Second(collateral), Second(borrowing));
-        if (!DebtBase(_terms[row + d0].Debt, d0, out var debtKey) || (d1 >= 0 && !AddDebtBase(_terms[row + d1].Debt, d1, ref debtKey)))
+        if ((head.State & State.Wide) != 0 || _pricesWide || !FrozenShape(head, out var c0, out var c1, out var d0, out var d1)
+            || !BaseSum(_terms[row + d0].Debt, d0, d1 < 0 ? UInt128.Zero : _terms[row + d1].Debt, d1, out var debtKey))
         {
             return false;
         }
 
-        frozen = Entry(i, row, c0, c1, d0, d1, debtKey, _epoch);
+        frozen = Entry(i, c0, c1, d0, d1, debtKey, _epoch);
         return _epoch <= int.MaxValue && StillCertain(frozen, out shortfall);
     }
 
-    private Frozen Entry(int i, int row, int c0, int c1, int d0, int d1, UInt128 debtKey, long stamp)
+    // The reserves of an account that can freeze, ascending (-1: none): one or two collateral reserves, one or
+    // two others borrowed, no stable debt, no e-mode.
+    private static bool FrozenShape(in Head head, out int c0, out int c1, out int d0, out int d1)
     {
+        int collateral = head.CollateralMask, borrowing = head.BorrowMask;
+        (c0, c1, d0, d1) = (BitOperations.TrailingZeroCount(collateral), Second(collateral), BitOperations.TrailingZeroCount(borrowing), Second(borrowing));
+        return head.EMode == 0 && head.StableMask == 0 && collateral != 0 && borrowing != 0 && (collateral & borrowing) == 0
+            && BitOperations.PopCount((uint)collateral) <= 2 && BitOperations.PopCount((uint)borrowing) <= 2;
+    }
+
+    private Frozen Entry(int i, int c0, int c1, int d0, int d1, UInt128 debtKey, long stamp)
+    {
+        var row = i * _reserves;
         var (collateral0, collateral1) = (_terms[row + c0].Collateral, c1 < 0 ? UInt128.Zero : _terms[row + c1].Collateral);
         return new Frozen
         {
@@ -141,23 +137,24 @@ internal sealed partial class AccountDataCache
         };
     }
 
-    // One reserve's debt in base currency as Compute takes it (false where Compute's bounds are not met).
-    private bool DebtBase(UInt128 debt, int r, out UInt128 value)
+    // Amounts of one or two reserves (r1 -1: none) in base currency, as Compute takes them: each amount times
+    // its price over its unit, floored, then summed; false where Compute's 128-bit bounds are not met.
+    private bool BaseSum(UInt128 amount0, int r0, UInt128 amount1, int r1, out UInt128 total)
     {
-        value = UInt128.Zero;
+        total = UInt128.Zero;
+        return AddBase(amount0, r0, ref total) && (r1 < 0 || AddBase(amount1, r1, ref total));
+    }
+
+    private bool AddBase(UInt128 amount, int r, ref UInt128 total)
+    {
         var price = _prices[r];
-        if (Bits(debt) + Bits(price) > SafeBits)
+        if (Bits(amount) + Bits(price) > SafeBits)
         {
             return false;
         }
 
-        value = price * debt / _units[r];
-        return Bits(value) <= BalanceBits;
-    }
-
-    private bool AddDebtBase(UInt128 debt, int r, ref UInt128 total)
-    {
-        if (!DebtBase(debt, r, out var value))
+        var value = amount * price / _units[r];
+        if (Bits(value) > BalanceBits)
         {
             return false;
         }
@@ -203,37 +200,12 @@ internal sealed partial class AccountDataCache
             return true;
         }
 
-        if (!CollateralBase(frozen.Collateral0, c0, out var total) || (c1 >= 0 && !AddCollateralBase(frozen.Collateral1, c1, ref total)))
+        if (!BaseSum(frozen.Collateral0, c0, frozen.Collateral1, c1, out var total))
         {
             return false;
         }
 
         shortfall = frozen.DebtKey > total ? frozen.DebtKey - total : UInt128.Zero;
-        return true;
-    }
-
-    // One reserve's collateral in base currency as Compute takes it (false where Compute's bound is not met).
-    private bool CollateralBase(UInt128 balance, int r, out UInt128 value)
-    {
-        value = UInt128.Zero;
-        var price = _prices[r];
-        if (Bits(balance) + Bits(price) > SafeBits)
-        {
-            return false;
-        }
-
-        value = balance * price / _units[r];
-        return true;
-    }
-
-    private bool AddCollateralBase(UInt128 balance, int r, ref UInt128 total)
-    {
-        if (!CollateralBase(balance, r, out var value))
-        {
-            return false;
-        }
-
-        total += value;
         return true;
     }
 
