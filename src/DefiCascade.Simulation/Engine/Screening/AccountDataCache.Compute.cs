@@ -38,13 +38,7 @@ internal sealed partial class AccountDataCache
             var price = eModePrice != UInt128.Zero && eMode == reserve.EModeCategory ? eModePrice : _prices[r];
             if (collateral != UInt128.Zero)
             {
-                if (Bits(collateral) + Bits(price) > SafeBits)
-                {
-                    return false;
-                }
-
-                var balance = collateral * price / _units[r];
-                if (Bits(balance) > BalanceBits)
+                if (!InBase(collateral, price, r, out var balance))
                 {
                     return false;
                 }
@@ -61,13 +55,7 @@ internal sealed partial class AccountDataCache
 
             if (debt != UInt128.Zero)
             {
-                if (Bits(debt) + Bits(price) > SafeBits)
-                {
-                    return false;
-                }
-
-                var debtBase = price * debt / _units[r];
-                if (Bits(debtBase) > BalanceBits)
+                if (!InBase(debt, price, r, out var debtBase))
                 {
                     return false;
                 }
@@ -109,6 +97,20 @@ internal sealed partial class AccountDataCache
         (figures.TotalCollateral, figures.HealthFactor, figures.AvgLtv, figures.AvgLt) = (totalCollateral, healthFactor, (ulong)avgLtv, (ulong)avgLt);
         head.DebtKey = totalDebt;
         return true;
+    }
+
+    // An amount of reserve r in base currency, amount * price / unit floored (GenericLogic's order: the product
+    // is the same either way round); false when the product or the value could leave the 128-bit bounds.
+    private bool InBase(UInt128 amount, UInt128 price, int r, out UInt128 value)
+    {
+        value = UInt128.Zero;
+        if (Bits(amount) + Bits(price) > SafeBits)
+        {
+            return false;
+        }
+
+        value = amount * price / _units[r];
+        return Bits(value) <= BalanceBits;
     }
 
     // percentMul: (value * percentage + 5000) / 10000; the operands here are far below 2^110.

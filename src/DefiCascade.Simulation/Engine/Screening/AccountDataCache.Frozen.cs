@@ -147,14 +147,7 @@ internal sealed partial class AccountDataCache
 
     private bool AddBase(UInt128 amount, int r, ref UInt128 total)
     {
-        var price = _prices[r];
-        if (Bits(amount) + Bits(price) > SafeBits)
-        {
-            return false;
-        }
-
-        var value = amount * price / _units[r];
-        if (Bits(value) > BalanceBits)
+        if (!InBase(amount, _prices[r], r, out var value))
         {
             return false;
         }
