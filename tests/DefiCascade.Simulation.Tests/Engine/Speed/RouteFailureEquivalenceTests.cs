@@ -1,5 +1,4 @@
 using System.Numerics;
-using DefiCascade.Amm.V3;
 using DefiCascade.Core.Snapshot;
 using DefiCascade.Reports;
 using DefiCascade.Simulation.Engine;
