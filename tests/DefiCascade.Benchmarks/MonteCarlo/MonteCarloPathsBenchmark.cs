@@ -9,9 +9,10 @@ namespace DefiCascade.Benchmarks.MonteCarlo;
 /// Monte Carlo paths on the embedded default market (20,000 accounts), the default scenario with 10 bps of price
 /// noise per block so every path differs: 8 paths per operation on 1 and on 2 worker threads, side by side in one run.
 /// Paths per minute = 8 / (mean seconds / 60). The critical-shock and R0 probes of a full `simulate --paths` run are
-/// not in this number.
+/// not in this number. With the CLI's runtime settings (<see cref="CliRuntimeAttribute"/>: server GC among them).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
+[CliRuntime]
 public class MonteCarloPathsBenchmark
 {
     public const int Paths = 8;
