@@ -81,29 +81,50 @@ public sealed class Router
 
     /// <summary>The best filled quote for selling <paramref name="amountIn"/>; if none fills, the best partial one.</summary>
     /// <remarks>
-    /// Routes are quoted in their fixed order (ties keep the first); a route is skipped without quoting
-    /// when a filled quote is in hand and the route's <see cref="RateBound"/> proves it cannot pay more,
-    /// so it could not have replaced that quote anyway.
+    /// The best is the route with the most output among those that fill (among all when none does), the first in
+    /// the routes' fixed order on a tie. Routes are quoted from the highest <see cref="RateBound"/> down, as the
+    /// likeliest to pay most, and a route is skipped without quoting when a filled quote is in hand and its bound
+    /// proves it cannot pay more, so it could not have been the best anyway. The order of quoting changes only
+    /// how many routes are skipped, not the answer (RouterTests compares it with quoting every route).
     /// </remarks>
     public RouteQuote Best(string tokenIn, string tokenOut, BigInteger amountIn)
     {
-        RouteQuote best = default;
-        var amount = (double)amountIn;
-        foreach (var route in Routes(tokenIn, tokenOut))
+        var routes = Routes(tokenIn, tokenOut);
+        var count = routes.Count;
+        Span<double> bounds = count <= 16 ? stackalloc double[count] : new double[count];
+        Span<int> order = count <= 16 ? stackalloc int[count] : new int[count];
+        for (var k = 0; k < count; k++)
         {
-            if (best.Filled && amount * RateBound(route) * (1 + RateSlack) < (double)best.AmountOut * (1 - RateSlack))
+            // Insertion by falling bound; equal bounds keep the routes' order.
+            var bound = RateBound(routes[k]);
+            var at = k;
+            for (; at > 0 && bounds[at - 1] < bound; at--)
+            {
+                (bounds[at], order[at]) = (bounds[at - 1], order[at - 1]);
+            }
+
+            (bounds[at], order[at]) = (bound, k);
+        }
+
+        RouteQuote best = default;
+        var bestIndex = -1;
+        var amount = (double)amountIn;
+        for (var k = 0; k < count; k++)
+        {
+            if (best.Filled && amount * bounds[k] * (1 + RateSlack) < (double)best.AmountOut * (1 - RateSlack))
             {
                 RoutesSkipped++;
                 continue;
             }
 
-            var quote = Quote(route, amountIn);
+            var index = order[k];
+            var quote = Quote(routes[index], amountIn);
             var better = best.Route is null
                 || (quote.Filled && !best.Filled)
-                || (quote.Filled == best.Filled && quote.AmountOut > best.AmountOut);
+                || (quote.Filled == best.Filled && (quote.AmountOut > best.AmountOut || (quote.AmountOut == best.AmountOut && index < bestIndex)));
             if (better)
             {
-                best = quote;
+                (best, bestIndex) = (quote, index);
             }
         }
 

@@ -1,4 +1,7 @@
 using System.Numerics;
+using DefiCascade.Amm;
+using DefiCascade.Amm.V2;
+using DefiCascade.Core.Primitives;
 using DefiCascade.Simulation.Engine;
 using DefiCascade.Simulation.Synthetic;
 using DefiCascade.Simulation.Tests.Support;
@@ -61,5 +64,34 @@ public class RouterTests
         // The bound is a real cap, not a loose one: small sales come within 10% of it.
         Assert.True(checkedQuotes > 500 && tight > checkedQuotes / 10, $"{checkedQuotes} quotes, {tight} within 10% of the bound");
         Assert.True(router.RoutesSkipped > 0, "the pruned search should skip some routes");
+    }
+
+    [Fact]
+    public void Best_keeps_the_first_route_on_a_tie_even_when_a_later_route_has_the_higher_bound()
+    {
+        // Two direct WETH/USDC pools; the second prices WETH 10% higher, so its rate bound is higher and Best quotes
+        // it first. One wei of WETH buys 0 USDC in both (2000e6 / 1e18 per wei rounds down), so neither fills (the pair
+        // reverts INSUFFICIENT_OUTPUT_AMOUNT): a tie at zero, which the first route in the routes' order wins, as
+        // quoting every route in order would pick.
+        var weth = new Token("WETH", Address.FromNumber(1, 1), 18);
+        var usdc = new Token("USDC", Address.FromNumber(1, 2), 6);
+        var e18 = BigInteger.Pow(10, 18);
+        var pools = new List<IAmmPool>
+        {
+            new UniswapV2Pool(Address.FromNumber(2, 1), weth, usdc, 1000 * e18, 2000 * BigInteger.Pow(10, 6) * 1000),
+            new UniswapV2Pool(Address.FromNumber(2, 2), weth, usdc, 1000 * e18, 2200 * BigInteger.Pow(10, 6) * 1000),
+        };
+        var router = new Router(pools);
+        var routes = router.Routes("WETH", "USDC");
+        Assert.Equal(2, routes.Count);
+        Assert.True(router.RateBound(routes[1]) > router.RateBound(routes[0]));
+
+        var tie = router.Best("WETH", "USDC", BigInteger.One);
+        Assert.False(tie.Filled);
+        Assert.Equal(BigInteger.Zero, tie.AmountOut);
+        Assert.Same(routes[0], tie.Route);
+
+        // A real sale goes to the better-priced pool.
+        Assert.Same(routes[1], router.Best("WETH", "USDC", e18).Route);
     }
 }
