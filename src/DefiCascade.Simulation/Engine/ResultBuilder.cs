@@ -93,8 +93,9 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
 
     public SimulationResult Build(RunStatus status, List<BlockRecord> blocks, BigInteger[] low, int arbitrageTrades, int oracleUpdates)
     {
-        var accounts = new List<AccountOutcome>();
+        var accounts = new List<AccountOutcome>(state.Books.Sum(book => book.CandidateList().Count));
         var reserves = new List<ReserveOutcome>();
+        var tally = new OutcomeTally();
         var initialDebt = BigInteger.Zero;
         var realized = BigInteger.Zero;
         var totalAccounts = 0;
@@ -107,7 +108,14 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             var badByReserve = new BigInteger[book.Market.Reserves.Count];
             foreach (var i in book.Candidates())
             {
-                var data = book.AccountData(i);
+                // The 128-bit totals where they fit (the scaled engine), so a solvent account above HF 1 costs no record.
+                var (below, collateral128, debt128, wide) = book.Totals(i);
+                if (!wide && !below && debt128 <= collateral128)
+                {
+                    continue;
+                }
+
+                var data = book.PeekAccountData(i);
                 var shortfall = BigInteger.Max(BigInteger.Zero, data.TotalDebtBase - data.TotalCollateralBase);
                 if (data.HealthFactor >= WadRayMath.Wad && shortfall.IsZero)
                 {
@@ -120,7 +128,9 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
                 }
 
                 Attribute(book, i, shortfall, data.TotalDebtBase, badByReserve);
-                accounts.Add(Outcome(book, b, i, data, shortfall));
+                var outcome = Outcome(book, b, i, data, shortfall);
+                accounts.Add(outcome);
+                tally.Add(outcome);
             }
 
             for (var r = 0; r < book.Market.Reserves.Count; r++)
@@ -141,7 +151,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             }
         }
 
-        var badDebt = accounts.Aggregate(BigInteger.Zero, (s, a) => s + a.ShortfallUsd);
+        var badDebt = tally.BadDebt;
         var events = bot.Events;
         var totals = new RunTotals(
             totalAccounts, withDebt, events.Count,
@@ -149,10 +159,10 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             Sum(events, e => e.DebtRepaidUsd), Sum(events, e => e.CollateralSeizedUsd), Sum(events, e => e.ProtocolFeeUsd),
             Sum(events, e => e.ProfitUsd), Sum(events, e => e.GasUsd), events.Sum(e => e.GasUsed),
             arbitrageTrades, oracleUpdates, initialDebt, badDebt, realized, Percent(badDebt, initialDebt),
-            accounts.Count(a => a.ShortfallUsd > 0), accounts.Count(a => a.HealthFactor < WadRayMath.Wad));
+            tally.WithShortfall, tally.Below);
 
         var listed = Largest(accounts, ListedAccounts);
-        return new SimulationResult(Header(blocks), status, totals, reserves, Prices(blocks, low), Reasons(accounts), listed, blocks, events);
+        return new SimulationResult(Header(blocks), status, totals, reserves, Prices(blocks, low), tally.Reasons(Explain), listed, blocks, events);
     }
 
     private static void Attribute(LendingBook book, int i, BigInteger shortfall, BigInteger totalDebt, BigInteger[] badByReserve)
@@ -254,13 +264,6 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             return -order;
         }
     }
-
-    private static List<UnliquidatableSummary> Reasons(List<AccountOutcome> accounts) =>
-        accounts.Where(a => a.HealthFactor < WadRayMath.Wad)
-            .GroupBy(a => a.Reason)
-            .OrderBy(g => g.Key)
-            .Select(g => new UnliquidatableSummary(g.Key, g.Count(), Sum(g, a => a.DebtUsd), Sum(g, a => a.CollateralUsd), Explain(g.Key)))
-            .ToList();
 
     private List<AssetPriceOutcome> Prices(List<BlockRecord> blocks, BigInteger[] low)
     {
