@@ -50,6 +50,9 @@ public sealed record SwapResult(
     public int? EdgeTick { get; init; }
 }
 
+/// <summary>What an exact-input quote pays in and out, how it stopped and the V3 ticks it crossed (routing reads no more).</summary>
+public readonly record struct SwapAmounts(BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop, int TicksCrossed);
+
 /// <summary>An exact integer model of one AMM pool.</summary>
 public interface IAmmPool
 {
@@ -75,6 +78,16 @@ public interface IAmmPool
 
     /// <summary>Pure: the pool state is unchanged.</summary>
     SwapResult Quote(in SwapRequest request);
+
+    /// <summary>
+    /// <see cref="Quote"/> of an exact-input order without a price limit, amounts only: the same figures, without the
+    /// state after the swap (a router quotes many sizes and reads no more). Pools may skip working out that state.
+    /// </summary>
+    SwapAmounts QuoteExactInput(bool zeroForOne, BigInteger amountIn)
+    {
+        var result = Quote(new SwapRequest(zeroForOne, amountIn, ExactInput: true));
+        return new SwapAmounts(result.AmountIn, result.AmountOut, result.Stop, result.TicksCrossed);
+    }
 
     /// <summary>Applies the swap: both balances settle, price, tick and liquidity move.</summary>
     SwapResult Swap(in SwapRequest request);

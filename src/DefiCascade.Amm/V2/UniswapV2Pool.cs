@@ -100,6 +100,12 @@ public sealed class UniswapV2Pool : IAmmPool
         return result;
     }
 
+    public SwapAmounts QuoteExactInput(bool zeroForOne, BigInteger amountIn)
+    {
+        var (paid, received, stop) = Trade(new SwapRequest(zeroForOne, amountIn, ExactInput: true));
+        return new SwapAmounts(paid, received, stop, 0);
+    }
+
     public IAmmPool Clone() => new UniswapV2Pool(Address, Token0, Token1, _reserve0, _reserve1);
 
     private static void RequireLiquidity(BigInteger reserveIn, BigInteger reserveOut)
@@ -119,6 +125,24 @@ public sealed class UniswapV2Pool : IAmmPool
 
     private (SwapResult Result, BigInteger Reserve0, BigInteger Reserve1) Compute(in SwapRequest request)
     {
+        var (amountIn, amountOut, stop) = Trade(request);
+        if (amountOut.IsZero)
+        {
+            return (Empty(stop), _reserve0, _reserve1);
+        }
+
+        var zeroForOne = request.ZeroForOne;
+        var newIn = (zeroForOne ? _reserve0 : _reserve1) + amountIn;
+        var newOut = (zeroForOne ? _reserve1 : _reserve0) - amountOut;
+        var (r0, r1) = zeroForOne ? (newIn, newOut) : (newOut, newIn);
+        var sqrtAfter = PoolPricing.SqrtPriceX96FromRatio(r1, r0);
+        var result = new SwapResult(amountIn, amountOut, stop, sqrtAfter, TickMath.GetTickAtSqrtRatioClamped(sqrtAfter), BigInteger.Zero, 0);
+        return (result, r0, r1);
+    }
+
+    // The trade's amounts and stop (zero amounts: nothing trades, as the pair reverts or the order is empty).
+    private (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Trade(in SwapRequest request)
+    {
         if (request.Amount.Sign < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(request), "swap amount must not be negative");
@@ -129,19 +153,19 @@ public sealed class UniswapV2Pool : IAmmPool
         var reserveOut = zeroForOne ? _reserve1 : _reserve0;
         if (reserveIn.IsZero || reserveOut.IsZero)
         {
-            return (Empty(SwapStop.OutOfLiquidity), _reserve0, _reserve1);
+            return (BigInteger.Zero, BigInteger.Zero, SwapStop.OutOfLiquidity);
         }
 
         if (request.Amount.IsZero)
         {
-            return (Empty(SwapStop.Filled), _reserve0, _reserve1);
+            return (BigInteger.Zero, BigInteger.Zero, SwapStop.Filled);
         }
 
         var limit = new V2PriceLimit(zeroForOne, request.SqrtPriceLimitX96);
         if (limit.IsSet && !limit.Allows(reserveIn, reserveOut))
         {
             // limit on the wrong side of (or at) the current price: nothing can trade (the V3 pool would revert SPL).
-            return (Empty(SwapStop.PriceLimit), _reserve0, _reserve1);
+            return (BigInteger.Zero, BigInteger.Zero, SwapStop.PriceLimit);
         }
 
         BigInteger amountIn;
@@ -154,7 +178,7 @@ public sealed class UniswapV2Pool : IAmmPool
         {
             if (reserveOut.IsOne)
             {
-                return (Empty(SwapStop.OutOfLiquidity), _reserve0, _reserve1);
+                return (BigInteger.Zero, BigInteger.Zero, SwapStop.OutOfLiquidity);
             }
 
 
@@ -184,7 +208,7 @@ public sealed class UniswapV2Pool : IAmmPool
         if (amountOut.IsZero)
         {
             // the pair reverts with INSUFFICIENT_OUTPUT_AMOUNT: dust input trades nothing.
-            return (Empty(stop), _reserve0, _reserve1);
+            return (BigInteger.Zero, BigInteger.Zero, stop);
         }
 
         if (!request.ExactInput && stop == SwapStop.Filled)
@@ -194,12 +218,7 @@ public sealed class UniswapV2Pool : IAmmPool
             amountOut = request.Amount;
         }
 
-        var newIn = reserveIn + amountIn;
-        var newOut = reserveOut - amountOut;
-        var (r0, r1) = zeroForOne ? (newIn, newOut) : (newOut, newIn);
-        var sqrtAfter = PoolPricing.SqrtPriceX96FromRatio(r1, r0);
-        var result = new SwapResult(amountIn, amountOut, stop, sqrtAfter, TickMath.GetTickAtSqrtRatioClamped(sqrtAfter), BigInteger.Zero, 0);
-        return (result, r0, r1);
+        return (amountIn, amountOut, stop);
     }
 
     private SwapResult Empty(SwapStop stop) =>

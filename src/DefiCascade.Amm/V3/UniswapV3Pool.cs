@@ -129,8 +129,49 @@ public sealed class UniswapV3Pool : IAmmPool
 
     public IAmmPool Clone() => new UniswapV3Pool(this);
 
+    public SwapAmounts QuoteExactInput(bool zeroForOne, BigInteger amountIn)
+    {
+        var request = new SwapRequest(zeroForOne, amountIn, ExactInput: true);
+        if (Walk(request, out var walk) is { } empty)
+        {
+            return new SwapAmounts(BigInteger.Zero, BigInteger.Zero, empty, 0);
+        }
+
+        var (paid, received, stop) = Amounts(request, walk);
+        return new SwapAmounts(paid, received, stop, walk.TicksCrossed);
+    }
+
     private (SwapResult Result, V3State State) Run(in SwapRequest request)
     {
+        var s = _state;
+        if (Walk(request, out var walk) is { } empty)
+        {
+            return (Empty(s, empty), s); // the contract reverts ("AS", "SPL"): nothing trades
+        }
+
+        var (amountIn, amountOut, stop) = Amounts(request, walk);
+        var zeroForOne = request.ZeroForOne;
+        var balanceIn = (zeroForOne ? s.Balance0 : s.Balance1) + amountIn;
+        var balanceOut = (zeroForOne ? s.Balance1 : s.Balance0) - amountOut;
+        var after = new V3State(
+            (BigInteger)walk.SqrtPriceX96,
+            walk.Tick,
+            (BigInteger)walk.Liquidity,
+            zeroForOne ? balanceIn : balanceOut,
+            zeroForOne ? balanceOut : balanceIn);
+        var result = new SwapResult(amountIn, amountOut, stop, after.SqrtPriceX96, after.Tick, after.Liquidity, walk.TicksCrossed)
+        {
+            EdgeSqrtPriceX96 = walk.DryEdge is { } edge ? (BigInteger)edge.SqrtPriceX96 : null,
+            EdgeTick = walk.DryEdge?.Tick,
+        };
+        return (result, after);
+    }
+
+    // Checks the order as the contract does and sets up the loop; returns how an order that trades nothing stops
+    // (amount 0: the contract reverts "AS"; a limit at or behind the price: "SPL"), or null with the walk ready.
+    private SwapStop? Walk(in SwapRequest request, out V3SwapWalk walk)
+    {
+        walk = null!;
         if (request.Amount.Sign < 0 || request.Amount >= Int256Limit)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.Amount, "swap amount must be in [0, 2^255)");
@@ -147,42 +188,36 @@ public sealed class UniswapV3Pool : IAmmPool
 
         if (request.Amount.IsZero)
         {
-            return (Empty(s, SwapStop.Filled), s); // the contract reverts "AS"; nothing trades
+            return SwapStop.Filled;
         }
 
         if (zeroForOne ? limit >= s.SqrtPriceX96 : limit <= s.SqrtPriceX96)
         {
-            // the contract reverts "SPL": the limit is at or behind the current price, so nothing trades.
-            return (Empty(s, userLimit ? SwapStop.PriceLimit : SwapStop.OutOfLiquidity), s);
+            return userLimit ? SwapStop.PriceLimit : SwapStop.OutOfLiquidity;
         }
 
-        var walk = new V3SwapWalk(_book, FeePips, zeroForOne, request.ExactInput, U256.From(limit), s);
+        walk = new V3SwapWalk(_book, FeePips, zeroForOne, request.ExactInput, U256.From(limit), s);
+        return null;
+    }
+
+    // Runs the loop (resuming exact-input walks without a user limit at a checkpoint) and checks the pool can pay.
+    private (BigInteger AmountIn, BigInteger AmountOut, SwapStop Stop) Amounts(in SwapRequest request, V3SwapWalk walk)
+    {
+        var zeroForOne = request.ZeroForOne;
+        var userLimit = request.SqrtPriceLimitX96.HasValue;
         var amount = U256.From(request.Amount);
+        var checkpoints = _checkpoints[zeroForOne ? 0 : 1];
         var (amountInWord, amountOutWord, stop) = request.ExactInput && !userLimit
-            ? walk.Run(amount, userLimit, LastCheckpointWithin(_checkpoints[zeroForOne ? 0 : 1], amount), _checkpoints[zeroForOne ? 0 : 1])
+            ? walk.Run(amount, userLimit, LastCheckpointWithin(checkpoints, amount), checkpoints)
             : walk.Run(amount, userLimit);
-        var (amountIn, amountOut) = ((BigInteger)amountInWord, (BigInteger)amountOutWord);
-        var balanceIn = zeroForOne ? s.Balance0 : s.Balance1;
-        var balanceOut = zeroForOne ? s.Balance1 : s.Balance0;
+        var amountOut = (BigInteger)amountOutWord;
+        var balanceOut = zeroForOne ? _state.Balance1 : _state.Balance0;
         if (amountOut > balanceOut)
         {
             throw new InvalidOperationException($"pool {Address} would pay out {amountOut} but holds {balanceOut}: tick book inconsistent with liquidity");
         }
 
-        balanceIn += amountIn;
-        balanceOut -= amountOut;
-        var after = new V3State(
-            (BigInteger)walk.SqrtPriceX96,
-            walk.Tick,
-            (BigInteger)walk.Liquidity,
-            zeroForOne ? balanceIn : balanceOut,
-            zeroForOne ? balanceOut : balanceIn);
-        var result = new SwapResult(amountIn, amountOut, stop, after.SqrtPriceX96, after.Tick, after.Liquidity, walk.TicksCrossed)
-        {
-            EdgeSqrtPriceX96 = walk.DryEdge is { } edge ? (BigInteger)edge.SqrtPriceX96 : null,
-            EdgeTick = walk.DryEdge?.Tick,
-        };
-        return (result, after);
+        return ((BigInteger)amountInWord, amountOut, stop);
     }
 
     // The last checkpoint that paid in at most the amount (they are recorded in increasing order).

@@ -20,6 +20,8 @@ internal sealed class V3SwapWalk
     private readonly bool _exactInput;
     private readonly U256 _limit;
     private readonly bool _stepThroughEmptyWords;
+    private int _tick;
+    private bool _tickStale;
 
     /// <param name="stepThroughEmptyWords">Walk the empty words one loop iteration at a time, as the contract does,
     /// instead of jumping to where that loop ends (tests compare the two).</param>
@@ -38,7 +40,21 @@ internal sealed class V3SwapWalk
 
     public U256 SqrtPriceX96 { get; private set; }
 
-    public int Tick { get; private set; }
+    /// <summary>The loop's tick; after a step that stopped inside a range, worked out from the price only when read.</summary>
+    public int Tick
+    {
+        get
+        {
+            if (_tickStale)
+            {
+                (_tick, _tickStale) = (TickMath.GetTickAtSqrtRatio(SqrtPriceX96), false);
+            }
+
+            return _tick;
+        }
+
+        private set => (_tick, _tickStale) = (value, false);
+    }
 
     public UInt128 Liquidity { get; private set; }
 
@@ -168,7 +184,8 @@ internal sealed class V3SwapWalk
             else if (SqrtPriceX96 != sqrtPriceStart)
             {
                 // recompute unless we're on a lower tick boundary (i.e. already transitioned ticks), and haven't moved
-                Tick = TickMath.GetTickAtSqrtRatio(SqrtPriceX96);
+                // (getTickAtSqrtRatio, when the tick is next read: a quote of amounts never reads it)
+                _tickStale = true;
             }
         }
 

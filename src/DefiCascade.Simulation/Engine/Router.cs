@@ -200,11 +200,16 @@ public sealed class Router
         for (var h = 0; h < route.Hops.Count; h++)
         {
             var (pool, zeroForOne) = route.Hops[h];
-            var request = new SwapRequest(zeroForOne, amount, ExactInput: true);
-            var result = execute ? _pools[pool].Swap(request) : _pools[pool].Quote(request);
+            SwapAmounts result;
             if (execute)
             {
-                Log?.Add(new SwapAction(SwapPurpose.Sale, pool, _pools[pool].Address, zeroForOne, amount, null, result.AmountIn, result.AmountOut, h));
+                var swap = _pools[pool].Swap(new SwapRequest(zeroForOne, amount, ExactInput: true));
+                Log?.Add(new SwapAction(SwapPurpose.Sale, pool, _pools[pool].Address, zeroForOne, amount, null, swap.AmountIn, swap.AmountOut, h));
+                result = new SwapAmounts(swap.AmountIn, swap.AmountOut, swap.Stop, swap.TicksCrossed);
+            }
+            else
+            {
+                result = _pools[pool].QuoteExactInput(zeroForOne, amount);
             }
 
             if (h == 0)
