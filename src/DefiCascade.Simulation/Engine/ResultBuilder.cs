@@ -93,7 +93,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
 
     public SimulationResult Build(RunStatus status, List<BlockRecord> blocks, BigInteger[] low, int arbitrageTrades, int oracleUpdates)
     {
-        var accounts = new List<AccountOutcome>(state.Books.Sum(book => book.CandidateList().Count));
+        var accounts = new List<AccountOutcome>();
         var reserves = new List<ReserveOutcome>();
         var tally = new OutcomeTally();
         var initialDebt = BigInteger.Zero;
@@ -106,7 +106,9 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             withDebt += book.AccountsWithDebt();
             initialDebt += book.InitialDebtBase;
             var badByReserve = new BigInteger[book.Market.Reserves.Count];
-            foreach (var i in book.Candidates())
+            var candidates = book.Candidates();
+            accounts.EnsureCapacity(accounts.Count + candidates.Count);
+            foreach (var i in candidates)
             {
                 // The 128-bit totals where they fit (the scaled engine), so a solvent account above HF 1 costs no record.
                 var (below, collateral128, debt128, wide) = book.Totals(i);
