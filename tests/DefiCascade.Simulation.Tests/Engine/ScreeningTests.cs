@@ -132,6 +132,55 @@ public class ScreeningTests(ITestOutputHelper output)
         Assert.True(scaled.ScreenedAfterMoves < (long)steps * scaled.Accounts.Length / 2, "the incremental screen should screen far fewer accounts than full rescans");
     }
 
+    /// <summary>
+    /// Every oracle price falls by the same factor, step after step: no account's health factor moves (each
+    /// is a ratio of sums of amounts times prices), so nothing needs screening again. A group's clock counts
+    /// the largest fall among its collateral net of the largest rise among its debt, so it stands still
+    /// but for the prices' integer rounding; a clock that counted collateral falls whatever the debt did
+    /// would re-screen every ETH-debt account near the threshold at every step (the e-mode LST loops).
+    /// </summary>
+    [Fact]
+    public void Moves_that_keep_every_price_ratio_screen_next_to_nothing()
+    {
+        const int seed = 4545;
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 40_000, Seed = seed });
+        var scenario = TestScenarios.InstantShock("0.9");
+        var scaled = new MarketState(snapshot, scenario).Books[0];
+        var naive = new MarketState(snapshot, scenario, naiveRescan: true).Books[0];
+        scaled.RescreenAll();
+        naive.RescreenAll();
+        // First a 25% fall of everything but the stablecoins, so that many accounts sit near the threshold.
+        for (var r = 0; r < scaled.Oracle.Prices.Length; r++)
+        {
+            if (scaled.Market.Reserves[r].Token.Symbol is not ("USDC" or "USDT" or "DAI"))
+            {
+                scaled.Oracle.Prices[r] = scaled.Oracle.Prices[r] * 3 / 4;
+                naive.Oracle.Prices[r] = scaled.Oracle.Prices[r];
+            }
+        }
+
+        scaled.PricesMoved();
+        naive.PricesMoved();
+        var (start, screenedBefore) = (scaled.Candidates().Count, scaled.ScreenedAfterMoves);
+        for (var step = 1; step <= 20; step++)
+        {
+            for (var r = 0; r < scaled.Oracle.Prices.Length; r++)
+            {
+                scaled.Oracle.Prices[r] = scaled.Oracle.Prices[r] * 97 / 100;
+                naive.Oracle.Prices[r] = scaled.Oracle.Prices[r];
+            }
+
+            scaled.PricesMoved();
+            naive.PricesMoved();
+            Assert.Equal(naive.Candidates().ToList(), scaled.Candidates().ToList());
+        }
+
+        var screened = scaled.ScreenedAfterMoves - screenedBefore;
+        output.WriteLine($"20 moves of -3% on every price: {screened:N0} screens of {scaled.Accounts.Length:N0} accounts; {start:N0} candidates");
+        Assert.True(start > 1_000, $"the fall should put many accounts below the threshold, got {start}");
+        Assert.True(screened < scaled.Accounts.Length / 100, $"screens {screened:N0}: ratios held, so almost none were due");
+    }
+
     private static (int Missed, double Worst, int Below) Measure(LendingBook book)
     {
         var (missed, worst, below) = (0, 0.0, 0);

@@ -7,11 +7,13 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// Which accounts of a book must be screened again after oracle prices move. An account's screen
 /// health factor h is its weighted collateral over its debt, each a positive sum of amounts times
 /// prices; when none of its collateral prices fell by a log factor of more than a and none of its
-/// debt prices rose by more than b, h fell by a factor of at most e^(a + b), and the same holds for
-/// rises (collateral up, debt down). Accounts are grouped by exposure (which reserves their
-/// collateral and debt are in); each group keeps two clocks, one per direction: per oracle update,
-/// the down clock adds the largest log fall among its collateral reserves plus the largest log rise
-/// among its debt reserves, the up clock the reverse. An account screened at h above the threshold T
+/// debt prices rose by more than b (a and b signed: a negative fall is a rise), h fell by a factor of
+/// at most e^(a + b), and the same holds for rises (collateral up, debt down). Accounts are grouped
+/// by exposure (which reserves their collateral and debt are in); each group keeps two clocks, one
+/// per direction: per oracle update, the down clock adds the largest log fall among its collateral
+/// reserves plus the largest log rise among its debt reserves when that sum is positive, the up clock
+/// the reverse. So collateral and debt that move together (an LST against ETH debt in a crash) move
+/// the clock only by their difference. An account screened at h above the threshold T
 /// can only cross it downwards, so it is screened again only when its group's down clock has moved by
 /// ln(h / T) since; one below T only when the up clock has moved by ln(T / h). So the set of accounts
 /// below T (the candidates) is the one a full rescan finds (ScreeningTests checks it), at a cost that
@@ -137,7 +139,11 @@ internal sealed class ScreenSchedule
     /// <summary>Starts the clocks' price reference without moving them (the first full screen).</summary>
     public void Reset(double[] prices) => _logPrices = prices.Select(p => Math.Log(p)).ToArray();
 
-    /// <summary>Moves every group's two clocks by its largest log moves in each direction from the last prices.</summary>
+    /// <summary>
+    /// Moves every group's two clocks by the most its accounts' log health factor can have moved in each
+    /// direction since the last prices: collateral's largest signed fall plus debt's largest signed rise,
+    /// and the reverse, each counted when positive (a clock never runs backwards).
+    /// </summary>
     public void Advance(double[] prices)
     {
         Span<double> falls = stackalloc double[prices.Length];
@@ -146,15 +152,15 @@ internal sealed class ScreenSchedule
         {
             var log = Math.Log(prices[r]);
             var move = log - _logPrices[r];
-            (falls[r], rises[r]) = (Math.Max(0, -move), Math.Max(0, move));
+            (falls[r], rises[r]) = (-move, move);
             _logPrices[r] = log;
         }
 
         for (var g = 0; g < _groupMasks.Count; g++)
         {
             var (collateral, debt) = _groupMasks[g];
-            var down = Largest(falls, collateral) + Largest(rises, debt);
-            var up = Largest(rises, collateral) + Largest(falls, debt);
+            var down = Math.Max(0, Largest(falls, collateral) + Largest(rises, debt));
+            var up = Math.Max(0, Largest(rises, collateral) + Largest(falls, debt));
             _clocks[0][g] += (down * (1 + RelativeSlack)) + AbsoluteSlack;
             _clocks[1][g] += (up * (1 + RelativeSlack)) + AbsoluteSlack;
         }
@@ -224,9 +230,10 @@ internal sealed class ScreenSchedule
         return g;
     }
 
+    // The largest of the masked reserves' moves (signed); minus infinity for an empty mask, whose side then adds nothing.
     private static double Largest(ReadOnlySpan<double> moves, int mask)
     {
-        var largest = 0.0;
+        var largest = double.NegativeInfinity;
         for (var r = 0; mask != 0; r++, mask >>= 1)
         {
             if ((mask & 1) != 0)

@@ -23,6 +23,11 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// (and the USD rounding of the profit), and that seizure is known to fill (a larger ladder point
 /// filled): then every slice the exact path could try loses, every sale it would make fills, and
 /// its verdict is Unprofitable. Anything else goes to the exact path.
+///
+/// A ladder point that does not fill (the pools run dry before it) ends the ladder only for accounts
+/// that could seize that much: no larger sale fills either. For a smaller account whose largest
+/// seizure lies between the last point and that one, the ladder quotes at its largest seizure
+/// instead, a point like any other (the argument holds for any increasing sizes, not only doublings).
 /// </summary>
 internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigInteger, RouteQuote> sell)
 {
@@ -40,9 +45,10 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
     private double _settledBelow;
     // The largest size a ladder quote filled at; a smaller sale fills too.
     private double _filled;
-    // An interval failed the test, or a ladder quote did not fill: the ladder proves nothing further.
+    // The smallest size a ladder quote did not fill at; a larger sale does not fill either.
+    private double _unfilled = double.PositiveInfinity;
+    // An interval failed the test: the ladder proves nothing further.
     private bool _settleBroken;
-    private bool _fillBroken;
 
     /// <summary>True when every slice of an account whose seizure is at most <paramref name="seizedMax"/> surely loses and every such sale fills.</summary>
     public bool Settles(double seizedMax)
@@ -54,9 +60,8 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
             _settledBelow = bound.R > 0 ? 0 : double.PositiveInfinity;
         }
 
-        while (!Proven(seizedMax) && !_fillBroken && !(_settleBroken && _settledBelow < seizedMax) && _points < MaxPoints)
+        while (!Proven(seizedMax) && !(_settleBroken && _settledBelow < seizedMax) && _points < MaxPoints && Extend(seizedMax))
         {
-            Extend(seizedMax);
         }
 
         return Proven(seizedMax);
@@ -91,7 +96,10 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
         return filled && IntervalLoses(low, lowRate, middle, depth - 1) && IntervalLoses(middle, middleRate, high, depth - 1);
     }
 
-    private void Extend(double seizedMax)
+    // One more ladder point, or false when none can help this account (its largest seizure would not fill, or
+    // lies below the last point while a doubling would not fill). Ends: a quote that does not fill lowers
+    // _unfilled below the size tried, and every other call adds a point.
+    private bool Extend(double seizedMax)
     {
         var (last, lastRate) = (_lastSize, _lastRate);
         // Once every size is settled only the fill is missing: jump to the first ladder point past the account.
@@ -101,25 +109,36 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
             next *= 2;
         }
 
+        // Past the smallest size known not to fill, only this account's own largest seizure may still fill.
+        if (next >= _unfilled)
+        {
+            if (seizedMax >= _unfilled || seizedMax <= last)
+            {
+                return false;
+            }
+
+            next = seizedMax;
+        }
+
         var (filled, size, rate) = Sell(next);
         if (!filled)
         {
-            _fillBroken = true;
-            return;
+            _unfilled = next;
+            return true;
         }
 
         (_points, _lastSize, _lastRate) = (_points + 1, size, rate);
         _filled = Math.Max(_filled, size);
         if (_settleBroken || double.IsPositiveInfinity(_settledBelow))
         {
-            return;
+            return true;
         }
 
         // The interval [last, size) sells at most at the previous point's rate; split it where that is too coarse.
         if (!IntervalLoses(last, lastRate, size, RefineDepth))
         {
             _settleBroken = true;
-            return;
+            return true;
         }
 
         _settledBelow = size;
@@ -128,5 +147,7 @@ internal sealed class SizeLadder(PairBound bound, double probeIn, Func<BigIntege
         {
             _settledBelow = double.PositiveInfinity;
         }
+
+        return true;
     }
 }
