@@ -39,10 +39,11 @@ internal sealed class ScreenSchedule
     private readonly List<DeadlineBuckets>[] _due = [[], []];
     private readonly List<int> _dueNow = [];
     private double[] _logPrices = [];
-    // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily (_stale);
-    // the first _sortedCount entries are in ascending order, newcomers are appended after them.
+    // An account in _candidates that left the candidates (Listed, not Candidate) is dropped lazily: it is
+    // noted in _leavers when it leaves (it may come back before the next read, and then stays listed).
+    // The first _sortedCount entries are in ascending order, newcomers are appended after them.
     private int _sortedCount;
-    private bool _stale;
+    private readonly List<int> _leavers = [];
     private int[] _mergeBuffer = [];
 
     public ScreenSchedule(int accounts, double threshold)
@@ -59,34 +60,17 @@ internal sealed class ScreenSchedule
     /// <remarks>
     /// Kept from call to call: leavers are dropped in one sequential pass (order kept), newcomers are appended,
     /// sorted among themselves and merged into the sorted rest: O(n) per block where a full sort of the tens of
-    /// thousands of candidates was O(n log n).
+    /// thousands of candidates was O(n log n). The pass reads only the list and the few leavers' records, not
+    /// every listed account's (a cache miss each on a large book).
     /// </remarks>
     public List<int> Candidates
     {
         get
         {
             var list = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_candidates);
-            if (_stale)
+            if (_leavers.Count > 0)
             {
-                var (kept, keptSorted) = (0, 0);
-                for (var k = 0; k < list.Length; k++)
-                {
-                    var i = list[k];
-                    ref var entry = ref _entries[i];
-                    if (!entry.Candidate)
-                    {
-                        entry.Listed = false;
-                        continue;
-                    }
-
-                    list[kept++] = i;
-                    keptSorted += k < _sortedCount ? 1 : 0;
-                }
-
-                System.Runtime.InteropServices.CollectionsMarshal.SetCount(_candidates, kept);
-                list = list[..kept];
-                _sortedCount = keptSorted;
-                _stale = false;
+                list = DropLeavers(list);
             }
 
             if (_sortedCount < list.Length)
@@ -102,6 +86,56 @@ internal sealed class ScreenSchedule
 
             return _candidates;
         }
+    }
+
+    // Drops the listed accounts that left and did not come back: the sorted part by a merge with the sorted
+    // leavers, the appended newcomers (few) by their Listed flag, which the first step clears for every leaver.
+    private Span<int> DropLeavers(Span<int> list)
+    {
+        var drops = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_leavers);
+        var count = 0;
+        foreach (var i in drops)
+        {
+            ref var entry = ref _entries[i];
+            if (!entry.Candidate && entry.Listed)
+            {
+                entry.Listed = false;
+                drops[count++] = i;
+            }
+        }
+
+        drops = drops[..count];
+        drops.Sort();
+        var (kept, d) = (0, 0);
+        for (var k = 0; k < _sortedCount; k++)
+        {
+            var i = list[k];
+            while (d < drops.Length && drops[d] < i)
+            {
+                d++;
+            }
+
+            if (d < drops.Length && drops[d] == i)
+            {
+                continue;
+            }
+
+            list[kept++] = i;
+        }
+
+        var keptSorted = kept;
+        for (var k = _sortedCount; k < list.Length; k++)
+        {
+            if (_entries[list[k]].Listed)
+            {
+                list[kept++] = list[k];
+            }
+        }
+
+        _leavers.Clear();
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(_candidates, kept);
+        _sortedCount = keptSorted;
+        return list[..kept];
     }
 
     // Merges list[..middle] and list[middle..], each ascending: the left run is copied aside and written back
@@ -180,7 +214,10 @@ internal sealed class ScreenSchedule
                 entry.Listed = true;
             }
 
-            _stale |= !below;
+            if (!below && entry.Listed)
+            {
+                _leavers.Add(i);
+            }
         }
 
         // Any earlier entry of this account in a queue is now stale.
