@@ -10,6 +10,9 @@ public sealed partial class LendingBook
 
     internal bool IsFrozen(int i) => _exact.IsFrozen(i);
 
+    /// <summary>How many frozen entries, from the first, are in the competition order (AccountDataCache.FrozenSortedCount).</summary>
+    internal int FrozenSortedCount => _exact.FrozenSortedCount;
+
     /// <summary>The frozen form of an account just found below HF 1 (certain, or by its fresh exact data), when it has one.</summary>
     internal bool Freezable(int i, UInt128 debtKey, out AccountDataCache.Frozen frozen) => _exact.Freezable(i, debtKey, out frozen);
 

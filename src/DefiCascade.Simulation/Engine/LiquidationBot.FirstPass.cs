@@ -47,8 +47,11 @@ public sealed partial class LiquidationBot
         public long Certain;
         public long Frozen;
 
-        // Entries of the order: below HF 1 with their debt key and tag.
+        // Entries of the order: below HF 1 with their debt key and tag; the first SortedPlaced of them in the
+        // competition order (from the frozen list's sorted part).
         public List<CandidateOrder.Entry> Placed { get; } = [];
+
+        public int SortedPlaced;
 
         // Below HF 1 with a 128-bit debt key, in a group not created yet (GroupOf, one thread).
         public List<int> NewGroups { get; } = [];
@@ -64,6 +67,7 @@ public sealed partial class LiquidationBot
         public void Clear()
         {
             Tally = default;
+            SortedPlaced = 0;
             Certain = 0;
             Frozen = 0;
             Placed.Clear();
@@ -118,7 +122,7 @@ public sealed partial class LiquidationBot
             _tally.Merge(share.Tally);
             CertainEntries += share.Certain;
             FrozenEntered += share.Frozen;
-            order.Listed(share.Placed);
+            order.Listed(share.Placed, share.SortedPlaced);
             foreach (var i in share.NewGroups)
             {
                 var debtKey = book.AccountSummary(i).DebtKey;
@@ -216,8 +220,15 @@ public sealed partial class LiquidationBot
     {
         var tally = share.Tally;
         var entries = book.FrozenEntries;
+        var sorted = book.FrozenSortedCount;
         for (var k = from; k < to; k++)
         {
+            if (k == sorted)
+            {
+                // Entries placed so far come from the sorted part, in its order: a run the order merges (CandidateOrder).
+                share.SortedPlaced = share.Placed.Count;
+            }
+
             ref readonly var entry = ref entries[k];
             var i = entry.Account;
             if (!book.IsFrozen(i))
@@ -242,6 +253,11 @@ public sealed partial class LiquidationBot
             {
                 share.Placed.Add(new CandidateOrder.Entry(entry.DebtKey, i, tag));
             }
+        }
+
+        if (to <= sorted)
+        {
+            share.SortedPlaced = share.Placed.Count;
         }
 
         share.Tally = tally;

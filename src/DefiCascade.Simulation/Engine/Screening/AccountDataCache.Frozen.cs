@@ -24,6 +24,10 @@ internal sealed partial class AccountDataCache
     private readonly ulong[] _frozenBits;
     private Frozen[] _frozen = [];
     private int _frozenCount;
+    // The first _frozenSorted entries are in the competition order (debt key descending, then account);
+    // newer entries follow in the order they froze until the tail is large enough to merge in.
+    private int _frozenSorted;
+    private Frozen[] _frozenScratch = [];
     // Some account thawed since the last compaction.
     private bool _frozenDirty;
 
@@ -63,6 +67,13 @@ internal sealed partial class AccountDataCache
 
     /// <summary>The frozen list (entries of thawed accounts stay until <see cref="CompactFrozen"/>: test <see cref="IsFrozen"/>).</summary>
     public ReadOnlySpan<Frozen> FrozenEntries => _frozen.AsSpan(0, _frozenCount);
+
+    /// <summary>
+    /// How many of <see cref="FrozenEntries"/>, from the first, are in the competition order (debt key descending,
+    /// then ascending account): a frozen entry's key holds while it is frozen, so the bot's pass reads them
+    /// as one sorted run and the order only merges it (CandidateOrder).
+    /// </summary>
+    public int FrozenSortedCount => _frozenSorted;
 
     public bool IsFrozen(int i) => (_frozenBits[i >> 6] & (1UL << (i & 63))) != 0;
 
@@ -215,6 +226,39 @@ internal sealed partial class AccountDataCache
             _frozen[_frozenCount++] = entry;
             _frozenBits[entry.Account >> 6] |= 1UL << (entry.Account & 63);
         }
+
+        // The tail is merged into the sorted entries once it is half as long (each entry is moved a few times in all).
+        if (_frozenCount - _frozenSorted > Math.Max(64, _frozenSorted / 2))
+        {
+            MergeFrozenTail();
+        }
+    }
+
+    private void MergeFrozenTail()
+    {
+        var tail = _frozen.AsSpan(_frozenSorted, _frozenCount - _frozenSorted);
+        tail.Sort(default(FrozenOrder));
+        if (_frozenScratch.Length < _frozenCount)
+        {
+            _frozenScratch = new Frozen[Math.Max(_frozenCount, _frozen.Length)];
+        }
+
+        var merged = _frozenScratch.AsSpan(0, _frozenCount);
+        var (a, b, m) = (0, _frozenSorted, 0);
+        while (a < _frozenSorted || b < _frozenCount)
+        {
+            merged[m++] = b >= _frozenCount || (a < _frozenSorted && default(FrozenOrder).Compare(_frozen[a], _frozen[b]) < 0) ? _frozen[a++] : _frozen[b++];
+        }
+
+        (_frozen, _frozenScratch) = (_frozenScratch, _frozen);
+        _frozenSorted = _frozenCount;
+    }
+
+    // The competition order on frozen entries: larger debt key first, then ascending account.
+    private readonly struct FrozenOrder : IComparer<Frozen>
+    {
+        public int Compare(Frozen x, Frozen y) =>
+            x.DebtKey != y.DebtKey ? y.DebtKey.CompareTo(x.DebtKey) : x.Account.CompareTo(y.Account);
     }
 
     /// <summary>The account leaves the frozen list (its entry is dropped at the next <see cref="CompactFrozen"/>).</summary>
@@ -226,7 +270,7 @@ internal sealed partial class AccountDataCache
         word &= ~bit;
     }
 
-    /// <summary>Drops the entries of thawed accounts, keeping the others in their order.</summary>
+    /// <summary>Drops the entries of thawed accounts, keeping the others in their order (the sorted ones stay sorted).</summary>
     public void CompactFrozen()
     {
         if (!_frozenDirty)
@@ -235,15 +279,16 @@ internal sealed partial class AccountDataCache
         }
 
         _frozenDirty = false;
-        var kept = 0;
+        var (kept, keptSorted) = (0, 0);
         for (var k = 0; k < _frozenCount; k++)
         {
             if (IsFrozen(_frozen[k].Account))
             {
                 _frozen[kept++] = _frozen[k];
+                keptSorted += k < _frozenSorted ? 1 : 0;
             }
         }
 
-        _frozenCount = kept;
+        (_frozenCount, _frozenSorted) = (kept, keptSorted);
     }
 }

@@ -16,7 +16,7 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// round (<see cref="Carry"/>) keeps last round's sorted members but those dropped or added again, and
 /// merges the re-added ones in.
 /// </summary>
-internal sealed class CandidateOrder
+internal sealed partial class CandidateOrder
 {
     private readonly List<Entry> _added = [];
     // BigInteger keys of entries past 128 bits, this round's and the ordered round's.
@@ -80,6 +80,7 @@ internal sealed class CandidateOrder
         }
 
         _touched.Clear();
+        _sortedRuns.Clear();
         _carry = false;
     }
 
@@ -124,8 +125,11 @@ internal sealed class CandidateOrder
         _added.Add(new Entry(debt, account, tag));
     }
 
-    /// <summary>Adds entries made elsewhere (a pass's shares, on several threads), each account at most once.</summary>
-    public void Listed(List<Entry> entries)
+    /// <summary>
+    /// Adds entries made elsewhere (a pass's shares, on several threads), each account at most once; the first
+    /// <paramref name="sortedPrefix"/> of them are in the competition order already (a run <see cref="Ordered"/> merges).
+    /// </summary>
+    public void Listed(List<Entry> entries, int sortedPrefix = 0)
     {
         if (_carry)
         {
@@ -133,6 +137,10 @@ internal sealed class CandidateOrder
             {
                 Touch(entry.Account);
             }
+        }
+        else if (sortedPrefix > 1)
+        {
+            _sortedRuns.Add((_added.Count, sortedPrefix));
         }
 
         _added.AddRange(entries);
@@ -169,44 +177,54 @@ internal sealed class CandidateOrder
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
     public List<int> Ordered()
     {
-        var entries = Gather();
         var wide = _wideAdded.Count > 0 || (_carry && _wideOrdered.Keys.Any(account => !Touched(account)));
         var wideKeys = wide ? WideKeys() : NoWideKeys;
-        var count = entries.Length;
+        var most = (_carry ? _order.Count : 0) + _added.Count;
         var next = _spare;
         next.Clear();
-        CollectionsMarshal.SetCount(next, count);
+        CollectionsMarshal.SetCount(next, most);
         var accounts = CollectionsMarshal.AsSpan(next);
-        if (_spareKeys.Length < count)
+        if (_spareKeys.Length < most)
         {
-            (_spareKeys, _spareTags) = (new UInt128[Math.Max(count, _spareKeys.Length * 2)], new int[Math.Max(count, _spareKeys.Length * 2)]);
+            (_spareKeys, _spareTags) = (new UInt128[Math.Max(most, _spareKeys.Length * 2)], new int[Math.Max(most, _spareKeys.Length * 2)]);
         }
 
-        if (wide)
+        int count;
+        if (!wide && _carry)
         {
-            var keyed = entries.ToArray();
-            BigInteger Key(in Entry e) => wideKeys.TryGetValue(e.Account, out var k) ? k : (BigInteger)e.Debt;
-            Array.Sort(keyed, (x, y) => Key(y).CompareTo(Key(x)) is var c && c != 0 ? c : x.Account.CompareTo(y.Account));
-            keyed.CopyTo(entries);
+            count = MergeCarried(accounts, _spareKeys, _spareTags);
         }
-        else if (_carry)
+        else if (!wide && _sortedRuns.Count > 0 && MergeRuns(CollectionsMarshal.AsSpan(_added), accounts, _spareKeys, _spareTags))
         {
-            MergeCarried(entries);
-        }
-        else if (AllFit64(entries))
-        {
-            RadixSort(entries);
+            count = _added.Count;
         }
         else
         {
-            entries.Sort(default(LargestFirst));
+            var entries = Gather();
+            if (wide)
+            {
+                var keyed = entries.ToArray();
+                BigInteger Key(in Entry e) => wideKeys.TryGetValue(e.Account, out var k) ? k : (BigInteger)e.Debt;
+                Array.Sort(keyed, (x, y) => Key(y).CompareTo(Key(x)) is var c && c != 0 ? c : x.Account.CompareTo(y.Account));
+                keyed.CopyTo(entries);
+            }
+            else if (AllFit64(entries))
+            {
+                RadixSort(entries);
+            }
+            else
+            {
+                entries.Sort(default(LargestFirst));
+            }
+
+            count = entries.Length;
+            for (var k = 0; k < count; k++)
+            {
+                (accounts[k], _spareKeys[k], _spareTags[k]) = (entries[k].Account, entries[k].Debt, entries[k].Tag);
+            }
         }
 
-        for (var k = 0; k < count; k++)
-        {
-            (accounts[k], _spareKeys[k], _spareTags[k]) = (entries[k].Account, entries[k].Debt, entries[k].Tag);
-        }
-
+        CollectionsMarshal.SetCount(next, count);
         (_spare, _order) = (_order, next);
         (_spareKeys, _keys) = (_keys, _spareKeys);
         (_spareTags, _tags) = (_tags, _spareTags);
@@ -214,9 +232,15 @@ internal sealed class CandidateOrder
         return next;
     }
 
-    // This round's entries; a carried round's are last round's kept members followed by the added ones.
+    // This round's entries; a carried round's are last round's kept members (copied) followed by the added ones.
     private Span<Entry> Gather()
     {
+        if (!_carry)
+        {
+            // A fresh round's entries are the added ones: sorted where they are (Begin clears them).
+            return CollectionsMarshal.AsSpan(_added);
+        }
+
         var most = (_carry ? _order.Count : 0) + _added.Count;
         if (_entries.Length < most)
         {
@@ -258,143 +282,36 @@ internal sealed class CandidateOrder
         return keys;
     }
 
-    // A carried round: the kept members are sorted already; the added ones (a few) are sorted and merged in.
-    private void MergeCarried(Span<Entry> entries)
+    // A carried round into (accounts, keys, tags): last round's members not touched, in their order, with the
+    // added ones (a few) sorted and merged in, in one pass. Returns the round's size.
+    private int MergeCarried(Span<int> accounts, UInt128[] keys, int[] tags)
     {
-        var kept = entries.Length - _added.Count;
-        var added = entries[kept..];
+        var added = CollectionsMarshal.AsSpan(_added);
         added.Sort(default(LargestFirst));
-        if (added.Length == 0)
+        var last = CollectionsMarshal.AsSpan(_order);
+        var (a, m) = (0, 0);
+        for (var k = 0; k < last.Length; k++)
         {
-            return;
-        }
-
-        var merged = Scratch(entries.Length);
-        var (a, b, m) = (0, kept, 0);
-        while (a < kept || b < entries.Length)
-        {
-            merged[m++] = b >= entries.Length || (a < kept && Before(entries[a], entries[b])) ? entries[a++] : entries[b++];
-        }
-
-        merged.CopyTo(entries);
-    }
-
-    private Span<Entry> Scratch(int count)
-    {
-        if (_entriesOut.Length < count)
-        {
-            _entriesOut = new Entry[Math.Max(count, _entriesOut.Length * 2)];
-        }
-
-        return _entriesOut.AsSpan(0, count);
-    }
-
-    private static bool AllFit64(Span<Entry> entries)
-    {
-        foreach (ref readonly var e in entries)
-        {
-            if (!e.Fits64)
+            if (Touched(last[k]))
             {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // Stable LSD radix sort on complemented 64-bit debts (ascending: largest debt first), 11 bits a pass,
-    // skipping digits every key shares; ties then put in ascending account order.
-    private void RadixSort(Span<Entry> entries)
-    {
-        const int Bits = 11;
-        const int Buckets = 1 << Bits;
-        const int Passes = (64 + Bits - 1) / Bits;
-        var n = entries.Length;
-        if (n < 2)
-        {
-            return;
-        }
-
-        if (_radixKeys.Length < n)
-        {
-            var size = Math.Max(n, _radixKeys.Length * 2);
-            (_radixKeys, _radixKeysOut, _radixIndex, _radixIndexOut) = (new ulong[size], new ulong[size], new int[size], new int[size]);
-        }
-
-        var (keys, index) = (_radixKeys, _radixIndex);
-        // Counts and positions stay far below 2^31 (one round's members): no overflow checks in the loops.
-        unchecked
-        {
-            Span<int> counts = stackalloc int[Passes * Buckets];
-            counts.Clear();
-            for (var k = 0; k < n; k++)
-            {
-                var key = ~entries[k].Low;
-                (keys[k], index[k]) = (key, k);
-                for (var p = 0; p < Passes; p++)
-                {
-                    counts[(p * Buckets) + (int)((key >> (p * Bits)) & (Buckets - 1))]++;
-                }
+                continue;
             }
 
-            var (keysOut, indexOut) = (_radixKeysOut, _radixIndexOut);
-            for (var p = 0; p < Passes; p++)
+            var kept = new Entry(_keys[k], last[k], _tags[k]);
+            for (; a < added.Length && Before(added[a], kept); a++, m++)
             {
-                var histogram = counts.Slice(p * Buckets, Buckets);
-                if (histogram[(int)((keys[0] >> (p * Bits)) & (Buckets - 1))] == n)
-                {
-                    continue;
-                }
-
-                var sum = 0;
-                for (var d = 0; d < Buckets; d++)
-                {
-                    (histogram[d], sum) = (sum, sum + histogram[d]);
-                }
-
-                for (var k = 0; k < n; k++)
-                {
-                    var slot = histogram[(int)((keys[k] >> (p * Bits)) & (Buckets - 1))]++;
-                    (keysOut[slot], indexOut[slot]) = (keys[k], index[k]);
-                }
-
-                (keys, keysOut) = (keysOut, keys);
-                (index, indexOut) = (indexOut, index);
+                (accounts[m], keys[m], tags[m]) = (added[a].Account, added[a].Debt, added[a].Tag);
             }
+
+            (accounts[m], keys[m], tags[m]) = (last[k], _keys[k], _tags[k]);
+            m++;
         }
 
-        var sorted = Scratch(n);
-        for (var k = 0; k < n; k++)
+        for (; a < added.Length; a++, m++)
         {
-            sorted[k] = entries[index[k]];
+            (accounts[m], keys[m], tags[m]) = (added[a].Account, added[a].Debt, added[a].Tag);
         }
 
-        // The sort is stable on the input's order: put accounts of equal debt in ascending order.
-        for (var start = 0; start < n;)
-        {
-            var end = start + 1;
-            while (end < n && keys[end] == keys[start])
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                sorted.Slice(start, end - start).Sort(default(LargestFirst));
-            }
-
-            start = end;
-        }
-
-        sorted.CopyTo(entries);
-    }
-
-    private static bool Before(in Entry x, in Entry y) => default(LargestFirst).Compare(x, y) < 0;
-
-    // The competition order as a struct comparer: the sort is specialized for it (no delegate call per comparison).
-    private readonly struct LargestFirst : IComparer<Entry>
-    {
-        public int Compare(Entry x, Entry y) =>
-            x.Debt != y.Debt ? y.Debt.CompareTo(x.Debt) : x.Account.CompareTo(y.Account);
+        return m;
     }
 }

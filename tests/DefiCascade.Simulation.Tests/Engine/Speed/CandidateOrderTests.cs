@@ -48,6 +48,53 @@ public sealed class CandidateOrderTests
         Assert.Equal(0, mismatches);
     }
 
+    /// <summary>
+    /// Rounds listed as shares whose first entries are already in the competition order (the frozen list's
+    /// sorted part): the round must equal a plain sort, keys and tags included, with one or several runs,
+    /// keys past 64 bits among the rest, and runs that are deliberately out of order (the order checks each
+    /// run as it merges it and then sorts the whole round instead).
+    /// </summary>
+    [Fact]
+    public void Rounds_with_sorted_runs_equal_a_plain_sort_and_a_run_out_of_order_is_caught()
+    {
+        const int accounts = 600;
+        var random = new Random(20261208);
+        var order = new CandidateOrder(accounts);
+        var mismatches = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var shares = 1 + (round % 3);
+            var present = Enumerable.Range(0, accounts).Where(_ => random.Next(8) != 0).OrderBy(_ => random.Next()).ToArray();
+            var debts = present.ToDictionary(a => a, _ => round % 4 == 1 && random.Next(20) == 0
+                ? (UInt128.One << 70) + (UInt128)random.Next(3)
+                : (UInt128)random.Next(1, round % 5 == 0 ? 4 : 1_000_000));
+            order.Begin();
+            var size = (present.Length / shares) + 1;
+            for (var w = 0; w < shares; w++)
+            {
+                var share = present.Skip(w * size).Take(size).ToList();
+                // The share's first part is its run: sorted (or, every 7th round, left shuffled), the rest in any order.
+                var runLength = random.Next(share.Count + 1);
+                var run = share.Take(runLength).ToList();
+                if (round % 7 != 3)
+                {
+                    run = [.. run.OrderByDescending(a => debts[a]).ThenBy(a => a)];
+                }
+
+                var entries = run.Concat(share.Skip(runLength)).Select(a => new CandidateOrder.Entry(debts[a], a, a % 5)).ToList();
+                order.Listed(entries, runLength);
+            }
+
+            var expected = present.OrderByDescending(a => debts[a]).ThenBy(a => a).ToList();
+            var ordered = order.Ordered();
+            var same = expected.SequenceEqual(ordered)
+                && Enumerable.Range(0, ordered.Count).All(k => order.SummaryAt(k).DebtKey == debts[ordered[k]] && order.TagAt(k) == ordered[k] % 5);
+            mismatches += same ? 0 : 1;
+        }
+
+        Assert.Equal(0, mismatches);
+    }
+
     [Fact]
     public void Carried_rounds_keep_last_rounds_members_with_their_keys_and_tags_and_merge_the_readded_ones()
     {
