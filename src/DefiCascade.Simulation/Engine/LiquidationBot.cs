@@ -160,7 +160,7 @@ public sealed partial class LiquidationBot
             // the gas budget and the cap are checked first, and nothing between here and the checks below moves them).
             if (!book.NaiveRescan && next < orderedCount && !activity.GasBound && activity.CapLeftUsd is not { Sign: <= 0 })
             {
-                next = SettleByGroup(b, order, queue, next, orderedCount);
+                next = SettleByGroup(b, order, queue, next, orderedCount, carried);
                 if (next >= queue.Count)
                 {
                     break;
@@ -253,45 +253,42 @@ public sealed partial class LiquidationBot
     /// visits are untagged) settles them, as dust or in a group flat on the current pools, get that verdict;
     /// the gas budget and the cap cannot bind within the run (nothing is executed or decided). Returns the
     /// first position the run does not settle, which the loop then takes through SurelyNoPlan or Decide.
+    /// Reads the order's tags (and, for tags carried from earlier blocks, debt keys) in sequence, and each
+    /// tag's verdict from a small table kept for the current pools (<see cref="TagVerdicts"/>).
     /// </summary>
-    private int SettleByGroup(int b, CandidateOrder order, List<int> queue, int next, int orderedCount)
+    private int SettleByGroup(int b, CandidateOrder order, List<int> queue, int next, int orderedCount, bool carried)
     {
         var verdicts = _verdicts[b];
-        var groups = _groups[b];
-        var book = _state.Books[b];
+        var tags = order.Tags;
+        var keys = order.Keys;
+        var accounts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(queue);
+        var table = TagVerdicts(b, out var limits);
+        var start = next;
         for (; next < orderedCount; next++)
         {
-            var tag = order.TagAt(next);
-            if (tag == NoGroup)
+            var tag = tags[next];
+            // A tag carried from an earlier block whose dust side changed takes the full path (CurrentTag).
+            if (tag == NoGroup || (carried && (tag == DustGroup) != IsDust(keys[next])))
             {
-                return next;
+                break;
             }
 
-            // A tagged member was added with a 128-bit key (a BigInteger key carries no tag).
-            tag = CurrentTag(tag, order.SummaryAt(next).DebtKey);
-            UnliquidatableReason verdict;
-            if (tag == DustGroup)
+            var verdict = table[tag + 2];
+            if (verdict == TagUnknown)
             {
-                verdict = UnliquidatableReason.Dust;
-            }
-            else if (tag >= 0 && GroupSettles(book, b, tag, out _))
-            {
-                verdict = groups[tag].Reason;
-            }
-            else
-            {
-                return next;
+                verdict = TagVerdict(b, tag, out limits[tag + 2]);
+                table[tag + 2] = verdict;
             }
 
-            if (next + PrefetchDistance < orderedCount)
+            if (verdict == TagUnsettled || keys[next] >= limits[tag + 2])
             {
-                PrefetchVisit(book, b, order, queue, next + PrefetchDistance, orderedCount);
+                break;
             }
 
-            verdicts[queue[next]] = verdict;
-            GroupSettled++;
+            verdicts[accounts[next]] = (UnliquidatableReason)(verdict - TagReason);
         }
 
+        GroupSettled += next - start;
         return next;
     }
 

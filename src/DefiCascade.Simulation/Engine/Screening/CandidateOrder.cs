@@ -174,6 +174,12 @@ internal sealed partial class CandidateOrder
     /// <summary>The tag the member at <paramref name="position"/> was added with (-1: none, or added with a BigInteger key).</summary>
     public int TagAt(int position) => _tags[position];
 
+    /// <summary>The ordered round's tags by position (<see cref="TagAt"/>).</summary>
+    public ReadOnlySpan<int> Tags => _tags.AsSpan(0, _order.Count);
+
+    /// <summary>The ordered round's 128-bit debt keys by position (zero for a member added past 128 bits, whose tag is -1).</summary>
+    public ReadOnlySpan<UInt128> Keys => _keys.AsSpan(0, _order.Count);
+
     /// <summary>The accounts added this block, largest debt first, ties by ascending account.</summary>
     public List<int> Ordered()
     {

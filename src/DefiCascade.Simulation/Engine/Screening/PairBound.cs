@@ -89,6 +89,29 @@ internal readonly record struct PairBound(UnliquidatableReason? ProbeReason, dou
         return Ladder.Settles(SeizedMax(collateral, debt));
     }
 
+    /// <summary>
+    /// The largest debt (raw units) at which the first bound still loses for a usable class whose probe sold:
+    /// every debt up to it makes S * debt + A * R + 1 lose to the gas (the sum only grows with the debt, in
+    /// doubles too). Infinity when S &lt;= 0 and the rounding terms lose (every size fails); 0 when no debt does.
+    /// </summary>
+    public double DebtLimit()
+    {
+        if (Unusable || ProbeReason is not null || !Loses((A * R) + 1))
+        {
+            return 0;
+        }
+
+        if (S <= 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        // Loses(m): m * (1 + Slack) + 1 + DebtPerUsd * (1 + Slack) < Gas; m = S * debt + A * R + 1. Solved, then shrunk and checked.
+        var margin = ((Gas - 1 - (DebtPerUsd * (1 + Slack))) / (1 + Slack)) - (A * R) - 1;
+        var debt = margin / S * (1 - 1e-9);
+        return debt > 0 && Loses((S * debt) + (A * R) + 1) ? debt : 0;
+    }
+
     /// <summary>The most any slice of an account with this collateral and debt (raw units) can seize.</summary>
     public double SeizedMax(double collateral, double debt) => (Math.Min(collateral, (K * debt) + A) * (1 + Slack)) + 1;
 
