@@ -14,8 +14,8 @@ internal sealed class DeadlineBuckets
     // Clock width of one bucket: about a 0.1% price move.
     private const double Width = 1.0 / 1024;
 
-    private readonly Dictionary<long, List<(int Account, int Version)>> _buckets = [];
-    private readonly Stack<List<(int Account, int Version)>> _spare = new();
+    private readonly Dictionary<long, Bucket> _buckets = [];
+    private readonly Stack<Bucket> _spare = new();
     // Buckets below this index are empty (taken): the clock has passed them. Never above the clock's
     // bucket after a TakeDue, so an entry added with an earlier deadline lands in a bucket still read.
     private long _cursor = long.MinValue;
@@ -25,11 +25,21 @@ internal sealed class DeadlineBuckets
         var index = Math.Max(Index(deadline), _cursor);
         if (!_buckets.TryGetValue(index, out var bucket))
         {
-            bucket = _spare.Count > 0 ? _spare.Pop() : [];
+            bucket = _spare.Count > 0 ? _spare.Pop() : new Bucket();
             _buckets[index] = bucket;
         }
 
-        bucket.Add((account, version));
+        bucket.Entries.Add((account, version));
+        bucket.Earliest = Math.Min(bucket.Earliest, deadline);
+    }
+
+    // One bucket's entries, and a deadline no later than any of theirs (stale entries included): while the clock
+    // is before it, the bucket the clock is in has nothing due and is not read.
+    private sealed class Bucket
+    {
+        public List<(int Account, int Version)> Entries { get; } = [];
+
+        public double Earliest { get; set; } = double.PositiveInfinity;
     }
 
     /// <summary>
@@ -57,7 +67,7 @@ internal sealed class DeadlineBuckets
         {
             if (_buckets.Remove(_cursor, out var bucket))
             {
-                foreach (var (account, version) in bucket)
+                foreach (var (account, version) in bucket.Entries)
                 {
                     Take(account, version, accounts, due);
                 }
@@ -72,10 +82,11 @@ internal sealed class DeadlineBuckets
             }
         }
 
-        // The bucket the clock is in: its entries at or before the clock are due, the others wait.
-        if (_buckets.TryGetValue(last, out var current))
+        // The bucket the clock is in: its entries at or before the clock are due, the others wait (not read at all
+        // while the clock is before the bucket's earliest deadline: a clock that barely moves sits in one bucket).
+        if (_buckets.TryGetValue(last, out var open) && open.Earliest <= clock)
         {
-            var kept = 0;
+            var (current, kept, earliest) = (open.Entries, 0, double.PositiveInfinity);
             for (var k = 0; k < current.Count; k++)
             {
                 var (account, version) = current[k];
@@ -84,21 +95,24 @@ internal sealed class DeadlineBuckets
                     continue;
                 }
 
-                if (accounts[account].Deadline <= clock)
+                var deadline = accounts[account].Deadline;
+                if (deadline <= clock)
                 {
                     Take(account, version, accounts, due);
                 }
                 else
                 {
                     current[kept++] = current[k];
+                    earliest = Math.Min(earliest, deadline);
                 }
             }
 
             current.RemoveRange(kept, current.Count - kept);
+            open.Earliest = earliest;
             if (kept == 0)
             {
                 _buckets.Remove(last);
-                Retire(current);
+                Retire(open);
             }
         }
     }
@@ -117,9 +131,10 @@ internal sealed class DeadlineBuckets
         due.Add(account);
     }
 
-    private void Retire(List<(int Account, int Version)> bucket)
+    private void Retire(Bucket bucket)
     {
-        bucket.Clear();
+        bucket.Entries.Clear();
+        bucket.Earliest = double.PositiveInfinity;
         _spare.Push(bucket);
     }
 
