@@ -7,30 +7,89 @@ namespace DefiCascade.Simulation.Engine.Screening;
 /// clock passed, each a list in memory order, where a heap of a million entries would take a
 /// chain of cache misses per entry. Accounts far from the threshold sit in far buckets untouched.
 /// An entry is (account, version); a later screen of the account makes older entries stale, and
-/// they are dropped when their bucket comes due, as the heap dropped them.
+/// they are dropped when their bucket comes due, as the heap dropped them. The buckets near the
+/// cursor sit in a ring indexed by bucket number, the rare far ones in a dictionary.
 /// </summary>
 internal sealed class DeadlineBuckets
 {
     // Clock width of one bucket: about a 0.1% price move.
     private const double Width = 1.0 / 1024;
 
-    private readonly Dictionary<long, Bucket> _buckets = [];
+    // Buckets from the cursor on, in a ring of RingSize slots (bucket index i in slot i mod RingSize: no hashing
+    // on the million placements of a large book's first screen); a bucket further out waits in _far until the
+    // cursor comes near (it is moved into the ring when an entry is added to it then, or read from _far).
+    private const int RingSize = 1 << 13;
+    private readonly Bucket?[] _ring = new Bucket?[RingSize];
+    private readonly Dictionary<long, Bucket> _far = [];
     private readonly Stack<Bucket> _spare = new();
+    private int _live;
     // Buckets below this index are empty (taken): the clock has passed them. Never above the clock's
     // bucket after a TakeDue, so an entry added with an earlier deadline lands in a bucket still read.
-    private long _cursor = long.MinValue;
+    // Clocks start at 0 and deadlines are at least about -1e-12, so no entry has a lower index.
+    private long _cursor = -1;
 
     public void Add(int account, int version, double deadline)
     {
         var index = Math.Max(Index(deadline), _cursor);
-        if (!_buckets.TryGetValue(index, out var bucket))
-        {
-            bucket = _spare.Count > 0 ? _spare.Pop() : new Bucket();
-            _buckets[index] = bucket;
-        }
-
+        var bucket = BucketAt(index);
         bucket.Entries.Add((account, version));
         bucket.Earliest = Math.Min(bucket.Earliest, deadline);
+    }
+
+    // The bucket of index `index` (at or past the cursor), made if there is none.
+    private Bucket BucketAt(long index)
+    {
+        if (index - _cursor >= RingSize)
+        {
+            if (!_far.TryGetValue(index, out var far))
+            {
+                far = New(index);
+                _far[index] = far;
+            }
+
+            return far;
+        }
+
+        ref var slot = ref _ring[index & (RingSize - 1)];
+        if (slot is null)
+        {
+            slot = _far.Count > 0 && _far.Remove(index, out var near) ? near : New(index);
+        }
+        else if (slot.Index != index)
+        {
+            // Two indices of one window never share a slot, and the cursor removes every bucket it passes.
+            throw new InvalidOperationException($"screen calendar: bucket {slot.Index} left behind the cursor {_cursor}");
+        }
+
+        return slot;
+    }
+
+    private Bucket New(long index)
+    {
+        var bucket = _spare.Count > 0 ? _spare.Pop() : new Bucket();
+        bucket.Index = index;
+        _live++;
+        return bucket;
+    }
+
+    // Takes the bucket of index `index` (inside the ring's window) out of the calendar, or null.
+    private Bucket? Remove(long index)
+    {
+        ref var slot = ref _ring[index & (RingSize - 1)];
+        if (slot is { } bucket && bucket.Index == index)
+        {
+            slot = null;
+            _live--;
+            return bucket;
+        }
+
+        if (_far.Count > 0 && _far.Remove(index, out var far))
+        {
+            _live--;
+            return far;
+        }
+
+        return null;
     }
 
     // One bucket's entries, and a deadline no later than any of theirs (stale entries included): while the clock
@@ -40,6 +99,8 @@ internal sealed class DeadlineBuckets
         public List<(int Account, int Version)> Entries { get; } = [];
 
         public double Earliest { get; set; } = double.PositiveInfinity;
+
+        public long Index { get; set; }
     }
 
     /// <summary>
@@ -50,22 +111,16 @@ internal sealed class DeadlineBuckets
     /// </summary>
     public void TakeDue(double clock, ScreenEntry[] accounts, List<int> due)
     {
-        if (_buckets.Count == 0)
+        if (_live == 0)
         {
             return;
         }
 
-        var last = Index(clock);
-        if (_cursor == long.MinValue)
-        {
-            // Never past the clock: an entry added later with an earlier deadline goes to the cursor's bucket.
-            _cursor = Math.Min(_buckets.Keys.Min(), last);
-        }
-
         // Whole buckets the clock passed: every entry in them is due (if current).
+        var last = Index(clock);
         for (; _cursor < last; _cursor++)
         {
-            if (_buckets.Remove(_cursor, out var bucket))
+            if (Remove(_cursor) is { } bucket)
             {
                 foreach (var (account, version) in bucket.Entries)
                 {
@@ -75,7 +130,7 @@ internal sealed class DeadlineBuckets
                 Retire(bucket);
             }
 
-            if (_buckets.Count == 0)
+            if (_live == 0)
             {
                 _cursor = last;
                 break;
@@ -84,7 +139,7 @@ internal sealed class DeadlineBuckets
 
         // The bucket the clock is in: its entries at or before the clock are due, the others wait (not read at all
         // while the clock is before the bucket's earliest deadline: a clock that barely moves sits in one bucket).
-        if (_buckets.TryGetValue(last, out var open) && open.Earliest <= clock)
+        if (_live > 0 && BucketIfAny(last) is { } open && open.Earliest <= clock)
         {
             var (current, kept, earliest) = (open.Entries, 0, double.PositiveInfinity);
             for (var k = 0; k < current.Count; k++)
@@ -111,10 +166,19 @@ internal sealed class DeadlineBuckets
             open.Earliest = earliest;
             if (kept == 0)
             {
-                _buckets.Remove(last);
+                Remove(last);
                 Retire(open);
             }
         }
+    }
+
+    // The cursor's bucket (the cursor is at the clock's bucket here), moved into the ring if it waited in _far.
+    private Bucket? BucketIfAny(long index)
+    {
+        var slot = _ring[index & (RingSize - 1)];
+        return slot is not null && slot.Index == index ? slot
+            : _far.Count > 0 && _far.ContainsKey(index) ? BucketAt(index)
+            : null;
     }
 
     private static void Take(int account, int version, ScreenEntry[] accounts, List<int> due)
