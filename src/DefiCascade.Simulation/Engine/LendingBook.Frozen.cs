@@ -22,7 +22,7 @@ public sealed partial class LendingBook
     /// <summary>True when a frozen account is surely below HF 1 at the current prices, with its exact shortfall, read from the entry alone.</summary>
     internal bool StillCertain(in AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.StillCertain(frozen, out shortfall);
 
-    /// <summary>Thaws the accounts listed (their entries stay in the list until <see cref="CompactFrozen"/>).</summary>
+    /// <summary>Thaws the accounts listed (their entries stay in the list until the next pass drops them).</summary>
     internal void Thaw(List<int> accounts)
     {
         foreach (var i in accounts)
@@ -31,8 +31,11 @@ public sealed partial class LendingBook
         }
     }
 
-    /// <summary>Drops every thawed account's entry from the frozen list (before a pass freezes more).</summary>
-    internal void CompactFrozen() => _exact.CompactFrozen();
+    /// <summary>The frozen list, for the pass that compacts it as it reads it (AccountDataCache.FrozenForPass).</summary>
+    internal Span<AccountDataCache.Frozen> FrozenForPass => _exact.FrozenForPass;
+
+    /// <summary>Ends that pass: moves the entries each share kept together (AccountDataCache.CompactShares).</summary>
+    internal void CompactShares(ReadOnlySpan<(int From, int Kept, int KeptSorted)> shares) => _exact.CompactShares(shares);
 
     internal void Freeze(List<AccountDataCache.Frozen> entries) => _exact.Freeze(entries);
 }

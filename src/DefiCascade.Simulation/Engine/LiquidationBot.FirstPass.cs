@@ -53,6 +53,9 @@ public sealed partial class LiquidationBot
 
         public int SortedPlaced;
 
+        // The frozen list's share this worker read: from where, and how many entries it kept (of them from the sorted part).
+        public (int From, int Kept, int KeptSorted) FrozenKept;
+
         // Below HF 1 with a 128-bit debt key, in a group not created yet (GroupOf, one thread).
         public List<int> NewGroups { get; } = [];
 
@@ -68,6 +71,7 @@ public sealed partial class LiquidationBot
         {
             Tally = default;
             SortedPlaced = 0;
+            FrozenKept = default;
             Certain = 0;
             Frozen = 0;
             Placed.Clear();
@@ -104,13 +108,20 @@ public sealed partial class LiquidationBot
         // The frozen accounts first: those still certain enter from their entries; the others thaw, and the
         // candidates' scan, which skips frozen accounts, reads them as usual.
         var frozen = book.FrozenEntries.Length;
-        WorkShares.Run(WorkShares.For(Workers, ParallelFrom, frozen), frozen, (w, from, to) => ScanFrozen(book, b, from, to, _shares[w]));
+        var frozenWorkers = WorkShares.For(Workers, ParallelFrom, frozen);
+        WorkShares.Run(frozenWorkers, frozen, (w, from, to) => ScanFrozen(book, b, from, to, _shares[w]));
+        Span<(int, int, int)> kept = stackalloc (int, int, int)[frozenWorkers];
+        for (var w = 0; w < frozenWorkers; w++)
+        {
+            kept[w] = _shares[w].FrozenKept;
+        }
+
+        // Every entry the scan did not keep is of an account thawed before or by it: the list is compact again.
+        book.CompactShares(kept);
         foreach (var share in _shares)
         {
             book.Thaw(share.Thawed);
         }
-
-        book.CompactFrozen();
 
         var workers = WorkShares.For(Workers, ParallelFrom, candidates.Count);
         PassesSplit += workers > 1 ? 1 : 0;
@@ -219,8 +230,10 @@ public sealed partial class LiquidationBot
     private void ScanFrozen(LendingBook book, int b, int from, int to, PassShare share)
     {
         var tally = share.Tally;
-        var entries = book.FrozenEntries;
+        var entries = book.FrozenForPass;
         var sorted = book.FrozenSortedCount;
+        // Entries kept move to the front of the share's range, in order (k never behind kept): the list compacts as it is read.
+        var (kept, keptSorted) = (from, 0);
         for (var k = from; k < to; k++)
         {
             if (k == sorted)
@@ -242,6 +255,14 @@ public sealed partial class LiquidationBot
                 continue;
             }
 
+            keptSorted += k < sorted ? 1 : 0;
+            if (kept != k)
+            {
+                entries[kept] = entry;
+            }
+
+            kept++;
+
             tally.AddBelow(shortfall);
             share.Certain++;
             share.Frozen++;
@@ -260,6 +281,7 @@ public sealed partial class LiquidationBot
             share.SortedPlaced = share.Placed.Count;
         }
 
+        share.FrozenKept = (from, kept - from, keptSorted);
         share.Tally = tally;
     }
 

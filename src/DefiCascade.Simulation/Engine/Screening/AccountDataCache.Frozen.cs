@@ -28,8 +28,6 @@ internal sealed partial class AccountDataCache
     // newer entries follow in the order they froze until the tail is large enough to merge in.
     private int _frozenSorted;
     private Frozen[] _frozenScratch = [];
-    // Some account thawed since the last compaction.
-    private bool _frozenDirty;
 
     /// <summary>
     /// A frozen account as the pass reads it (96 bytes, read in sequence). Reserves: ascending, -1 for none.
@@ -65,7 +63,7 @@ internal sealed partial class AccountDataCache
         public readonly int BorrowMask => (1 << D0) | (D1 < 0 ? 0 : 1 << D1);
     }
 
-    /// <summary>The frozen list (entries of thawed accounts stay until <see cref="CompactFrozen"/>: test <see cref="IsFrozen"/>).</summary>
+    /// <summary>The frozen list (entries of thawed accounts stay until the bot's next pass drops them: test <see cref="IsFrozen"/>).</summary>
     public ReadOnlySpan<Frozen> FrozenEntries => _frozen.AsSpan(0, _frozenCount);
 
     /// <summary>
@@ -261,34 +259,37 @@ internal sealed partial class AccountDataCache
             x.DebtKey != y.DebtKey ? y.DebtKey.CompareTo(x.DebtKey) : x.Account.CompareTo(y.Account);
     }
 
-    /// <summary>The account leaves the frozen list (its entry is dropped at the next <see cref="CompactFrozen"/>).</summary>
+    /// <summary>The account leaves the frozen list (its entry is dropped by the bot's next pass, <see cref="CompactShares"/>).</summary>
     public void Thaw(int i)
     {
         ref var word = ref _frozenBits[i >> 6];
         var bit = 1UL << (i & 63);
-        _frozenDirty |= (word & bit) != 0;
         word &= ~bit;
     }
 
-    /// <summary>Drops the entries of thawed accounts, keeping the others in their order (the sorted ones stay sorted).</summary>
-    public void CompactFrozen()
+    /// <summary>
+    /// The frozen list for the bot's pass, which compacts it as it reads it: each share of the list keeps the
+    /// entries it finds still frozen and certain at the front of its range, in order (<see cref="CompactShares"/>).
+    /// </summary>
+    public Span<Frozen> FrozenForPass => _frozen.AsSpan(0, _frozenCount);
+
+    /// <summary>
+    /// Ends a pass that kept, in the share of the list from each <c>From</c>, its first <c>Kept</c> entries (shares in
+    /// list order, together covering it), <c>KeptSorted</c> of them from the sorted part: moves them together.
+    /// </summary>
+    public void CompactShares(ReadOnlySpan<(int From, int Kept, int KeptSorted)> shares)
     {
-        if (!_frozenDirty)
+        var (count, sorted) = (0, 0);
+        foreach (var (from, kept, keptSorted) in shares)
         {
-            return;
-        }
-
-        _frozenDirty = false;
-        var (kept, keptSorted) = (0, 0);
-        for (var k = 0; k < _frozenCount; k++)
-        {
-            if (IsFrozen(_frozen[k].Account))
+            if (count != from && kept > 0)
             {
-                _frozen[kept++] = _frozen[k];
-                keptSorted += k < _frozenSorted ? 1 : 0;
+                _frozen.AsSpan(from, kept).CopyTo(_frozen.AsSpan(count));
             }
+
+            (count, sorted) = (count + kept, sorted + keptSorted);
         }
 
-        (_frozenCount, _frozenSorted) = (kept, keptSorted);
+        (_frozenCount, _frozenSorted) = (count, sorted);
     }
 }
