@@ -81,12 +81,7 @@ public class ScreeningTests(ITestOutputHelper output)
     {
         const int seed = 4444;
         var random = new Random(seed);
-        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 40_000, Seed = seed });
-        var scenario = TestScenarios.InstantShock("0.9");
-        var scaled = new MarketState(snapshot, scenario).Books[0];
-        var naive = new MarketState(snapshot, scenario, naiveRescan: true).Books[0];
-        scaled.RescreenAll();
-        naive.RescreenAll();
+        var (scaled, naive) = ScreenedBooks(seed);
         var (steps, candidates, below, missed, listedWhenChecked) = (0, 0L, 0L, 0, 0L);
         for (var step = 1; step <= 80; step++)
         {
@@ -142,13 +137,7 @@ public class ScreeningTests(ITestOutputHelper output)
     [Fact]
     public void Moves_that_keep_every_price_ratio_screen_next_to_nothing()
     {
-        const int seed = 4545;
-        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 40_000, Seed = seed });
-        var scenario = TestScenarios.InstantShock("0.9");
-        var scaled = new MarketState(snapshot, scenario).Books[0];
-        var naive = new MarketState(snapshot, scenario, naiveRescan: true).Books[0];
-        scaled.RescreenAll();
-        naive.RescreenAll();
+        var (scaled, naive) = ScreenedBooks(seed: 4545);
         // First a 25% fall of everything but the stablecoins, so that many accounts sit near the threshold.
         for (var r = 0; r < scaled.Oracle.Prices.Length; r++)
         {
@@ -179,6 +168,18 @@ public class ScreeningTests(ITestOutputHelper output)
         output.WriteLine($"20 moves of -3% on every price: {screened:N0} screens of {scaled.Accounts.Length:N0} accounts; {start:N0} candidates");
         Assert.True(start > 1_000, $"the fall should put many accounts below the threshold, got {start}");
         Assert.True(screened < scaled.Accounts.Length / 100, $"screens {screened:N0}: ratios held, so almost none were due");
+    }
+
+    // A 40,000-position book of the default generator, screened once by the incremental screen and by the naive reference.
+    private static (LendingBook Scaled, LendingBook Naive) ScreenedBooks(int seed)
+    {
+        var snapshot = DefaultMarketGenerator.Generate(new MarketGeneratorOptions { Positions = 40_000, Seed = seed });
+        var scenario = TestScenarios.InstantShock("0.9");
+        var scaled = new MarketState(snapshot, scenario).Books[0];
+        var naive = new MarketState(snapshot, scenario, naiveRescan: true).Books[0];
+        scaled.RescreenAll();
+        naive.RescreenAll();
+        return (scaled, naive);
     }
 
     private static (int Missed, double Worst, int Below) Measure(LendingBook book)
