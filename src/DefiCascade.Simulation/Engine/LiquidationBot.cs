@@ -250,10 +250,11 @@ public sealed partial class LiquidationBot
     /// <summary>
     /// The loop's most common visit in a deep cascade, in a tight run from position <paramref name="next"/>:
     /// first visits whose tag (the group the first pass tagged the account with; a liquidated account's later
-    /// visits are untagged) settles them, as dust or in a group flat on the current pools, get that verdict;
+    /// visits are untagged) settles them, as dust, in a group flat on the current pools or below the debt-key limit
+    /// of a group that is not flat (LiquidationBot.Tags.cs), get that verdict;
     /// the gas budget and the cap cannot bind within the run (nothing is executed or decided). Returns the
     /// first position the run does not settle, which the loop then takes through SurelyNoPlan or Decide.
-    /// Reads the order's tags (and, for tags carried from earlier blocks, debt keys) in sequence, and each
+    /// Reads the order's tags and debt keys in sequence, and each
     /// tag's verdict from a small table kept for the current pools (<see cref="TagVerdicts"/>).
     /// </summary>
     private int SettleByGroup(int b, CandidateOrder order, List<int> queue, int next, int orderedCount, bool carried)
