@@ -22,6 +22,9 @@ public sealed partial class LendingBook
     /// <summary>True when a frozen account is surely below HF 1 at the current prices, with its exact shortfall, read from the entry alone.</summary>
     internal bool StillCertain(in AccountDataCache.Frozen frozen, out UInt128 shortfall) => _exact.StillCertain(frozen, out shortfall);
 
+    /// <summary>A frozen account's total collateral in base currency from its entry, when the entry still holds (AccountDataCache.FrozenTotals).</summary>
+    internal bool FrozenTotals(in AccountDataCache.Frozen frozen, out UInt128 collateral) => _exact.FrozenTotals(frozen, out collateral);
+
     /// <summary>Thaws the accounts listed (their entries stay in the list until the next pass drops them).</summary>
     internal void Thaw(List<int> accounts)
     {

@@ -40,6 +40,26 @@ internal sealed class OutcomeTally
         _collateral[r].Add(outcome.CollateralUsd);
     }
 
+    /// <summary>
+    /// The same as <see cref="Add(AccountOutcome)"/> for an account whose figures fit 128 bits, from the figures
+    /// themselves (no outcome is built): its shortfall, whether its HF is below 1, and its reason, debt and collateral.
+    /// </summary>
+    public void Add(UInt128 shortfall, bool below, UnliquidatableReason reason, UInt128 debt, UInt128 collateral)
+    {
+        _badDebt.Add(shortfall);
+        WithShortfall += shortfall != UInt128.Zero ? 1 : 0;
+        if (!below)
+        {
+            return;
+        }
+
+        Below++;
+        var r = (int)reason;
+        _accounts[r]++;
+        _debt[r].Add(debt);
+        _collateral[r].Add(collateral);
+    }
+
     /// <summary>One summary per reason that left an account below HF 1, in the reasons' order.</summary>
     public List<UnliquidatableSummary> Reasons(Func<UnliquidatableReason, string> explain)
     {
@@ -54,32 +74,5 @@ internal sealed class OutcomeTally
         }
 
         return reasons;
-    }
-
-    // A sum of integers: what fits 127 bits adds in 128 (a carry past them goes to the BigInteger), the rest in BigInteger.
-    private struct ExactSum
-    {
-        private static readonly BigInteger Carry = BigInteger.One << 128;
-        private UInt128 _low;
-        private BigInteger _rest;
-
-        public readonly BigInteger Value => _rest + _low;
-
-        public void Add(BigInteger value)
-        {
-            if (value.Sign < 0 || value.GetBitLength() > 127)
-            {
-                _rest += value;
-                return;
-            }
-
-            var sum = unchecked(_low + (UInt128)value);
-            if (sum < _low)
-            {
-                _rest += Carry;
-            }
-
-            _low = sum;
-        }
     }
 }

@@ -11,7 +11,7 @@ namespace DefiCascade.Simulation.Engine;
 /// is worth less than its debt at the final oracle prices), attributed to debt reserves pro rata,
 /// the reasons positions were left, and the price outcomes.
 /// </summary>
-internal sealed class ResultBuilder(MarketState state, Scenario scenario, PricePath path, LiquidationBot bot, int seed)
+internal sealed partial class ResultBuilder(MarketState state, Scenario scenario, PricePath path, LiquidationBot bot, int seed)
 {
     private const int ListedAccounts = 100;
 
@@ -93,9 +93,9 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
 
     public SimulationResult Build(RunStatus status, List<BlockRecord> blocks, BigInteger[] low, int arbitrageTrades, int oracleUpdates)
     {
-        var accounts = new List<AccountOutcome>();
         var reserves = new List<ReserveOutcome>();
         var tally = new OutcomeTally();
+        var listing = new Listing(ListedAccounts, (b, i) => state.Books[b].Accounts[i].User.Hex);
         var initialDebt = BigInteger.Zero;
         var realized = BigInteger.Zero;
         var totalAccounts = 0;
@@ -105,36 +105,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             totalAccounts += book.Accounts.Length;
             withDebt += book.AccountsWithDebt();
             initialDebt += book.InitialDebtBase;
-            var badByReserve = new BigInteger[book.Market.Reserves.Count];
-            var candidates = book.Candidates();
-            accounts.EnsureCapacity(accounts.Count + candidates.Count);
-            foreach (var i in candidates)
-            {
-                // The 128-bit totals where they fit (the scaled engine), so a solvent account above HF 1 costs no record.
-                var (below, collateral128, debt128, wide) = book.Totals(i);
-                if (!wide && !below && debt128 <= collateral128)
-                {
-                    continue;
-                }
-
-                var data = book.PeekAccountData(i);
-                var shortfall = BigInteger.Max(BigInteger.Zero, data.TotalDebtBase - data.TotalCollateralBase);
-                if (data.HealthFactor >= WadRayMath.Wad && shortfall.IsZero)
-                {
-                    continue;
-                }
-
-                if (data.TotalCollateralBase.IsZero)
-                {
-                    realized += data.TotalDebtBase;
-                }
-
-                Attribute(book, i, shortfall, data.TotalDebtBase, badByReserve);
-                var outcome = Outcome(book, b, i, data, shortfall);
-                accounts.Add(outcome);
-                tally.Add(outcome);
-            }
-
+            var badByReserve = AddAccounts(book, b, tally, listing, ref realized);
             for (var r = 0; r < book.Market.Reserves.Count; r++)
             {
                 var symbol = book.Market.Reserves[r].Token.Symbol;
@@ -145,11 +116,12 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
                     continue;
                 }
 
+                var bad = badByReserve[r].Value;
                 reserves.Add(new ReserveOutcome(
                     book.Market.Name, symbol, initial,
                     repaid.Aggregate(BigInteger.Zero, (s, e) => s + e.DebtRepaid),
                     repaid.Aggregate(BigInteger.Zero, (s, e) => s + e.DebtRepaidUsd),
-                    badByReserve[r], Percent(badByReserve[r], initial)));
+                    bad, Percent(bad, initial)));
             }
         }
 
@@ -163,11 +135,12 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             arbitrageTrades, oracleUpdates, initialDebt, badDebt, realized, Percent(badDebt, initialDebt),
             tally.WithShortfall, tally.Below);
 
-        var listed = Largest(accounts, ListedAccounts);
+        // The listed accounts' outcomes, built now from the same exact data (their shortfall is the key's).
+        var listed = listing.Listed().Select(key => key.Outcome ?? Outcome(state.Books[key.Book], key.Book, key.Account, state.Books[key.Book].PeekAccountData(key.Account), key.Shortfall)).ToList();
         return new SimulationResult(Header(blocks), status, totals, reserves, Prices(blocks, low), tally.Reasons(Explain), listed, blocks, events);
     }
 
-    private static void Attribute(LendingBook book, int i, BigInteger shortfall, BigInteger totalDebt, BigInteger[] badByReserve)
+    private static void Attribute(LendingBook book, int i, BigInteger shortfall, BigInteger totalDebt, ExactSum[] badByReserve)
     {
         if (shortfall.IsZero || totalDebt.IsZero)
         {
@@ -180,7 +153,7 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
             if (!debt.IsZero)
             {
                 var debtBase = debt * book.Oracle.Prices[r] / book.Market.Reserves[r].Token.Unit;
-                badByReserve[r] += shortfall * debtBase / totalDebt;
+                badByReserve[r].Add(shortfall * debtBase / totalDebt);
             }
         }
     }
@@ -222,50 +195,6 @@ internal sealed class ResultBuilder(MarketState state, Scenario scenario, PriceP
     }
 
     private readonly Dictionary<(LendingBook, int), IReadOnlyList<string>> _symbolLists = [];
-
-    // The n accounts listed: largest shortfall first, then largest debt, then user address; a bounded
-    // heap instead of sorting tens of thousands of outcomes to keep a hundred.
-    internal static List<AccountOutcome> Largest(List<AccountOutcome> accounts, int n)
-    {
-        var kept = new PriorityQueue<AccountOutcome, (AccountOutcome, int)>(n, ListedOrder.Reversed);
-        for (var k = 0; k < accounts.Count; k++)
-        {
-            if (kept.Count < n)
-            {
-                kept.Enqueue(accounts[k], (accounts[k], k));
-            }
-            else
-            {
-                // One comparison with the head when the account does not make the list.
-                kept.EnqueueDequeue(accounts[k], (accounts[k], k));
-            }
-        }
-
-        var listed = new List<AccountOutcome>(kept.Count);
-        while (kept.Count > 0)
-        {
-            listed.Add(kept.Dequeue());
-        }
-
-        listed.Reverse();
-        return listed;
-    }
-
-    private sealed class ListedOrder : IComparer<(AccountOutcome Account, int Index)>
-    {
-        // The heap's head is the account listed last (the one to drop first); full ties keep book and account order.
-        public static ListedOrder Reversed { get; } = new();
-
-        public int Compare((AccountOutcome Account, int Index) x, (AccountOutcome Account, int Index) y)
-        {
-            var (a, b) = (x.Account, y.Account);
-            var order = a.ShortfallUsd != b.ShortfallUsd ? b.ShortfallUsd.CompareTo(a.ShortfallUsd)
-                : a.DebtUsd != b.DebtUsd ? b.DebtUsd.CompareTo(a.DebtUsd)
-                : string.CompareOrdinal(a.User.Hex, b.User.Hex) is var byUser && byUser != 0 ? byUser
-                : x.Index.CompareTo(y.Index);
-            return -order;
-        }
-    }
 
     private List<AssetPriceOutcome> Prices(List<BlockRecord> blocks, BigInteger[] low)
     {

@@ -47,6 +47,33 @@ public class ResultBuilderTests
         }
     }
 
+    // The builder offers most accounts as keys (128-bit shortfall and debt, book and account: the user is looked up
+    // only on a tie) and accounts past 128 bits with their outcome; both kinds list as the full sort does.
+    [Theory]
+    [InlineData(5_000, 100)]
+    [InlineData(300, 7)]
+    public void Keys_with_and_without_outcomes_list_as_the_full_sort_does(int count, int n)
+    {
+        var random = new Random(count * n);
+        var users = Enumerable.Range(0, 40).Select(u => Address.FromNumber(7, (ulong)u)).ToArray();
+        var keys = Enumerable.Range(0, count).Select(k =>
+        {
+            var (account, shortfall, debt) = (random.Next(40), (UInt128)random.Next(5), (UInt128)random.Next(6));
+            return k % 3 == 0
+                ? ResultBuilder.ListedKey.Of(new AccountOutcome("core", users[account], 0, [], [], BigInteger.Zero, debt, shortfall, BigInteger.Zero, UnliquidatableReason.Unprofitable), k)
+                : new ResultBuilder.ListedKey(k % 2, account, k, shortfall, debt, null);
+        }).ToList();
+
+        var expected = keys
+            .OrderByDescending(key => key.ShortfallValue).ThenByDescending(key => key.DebtValue)
+            .ThenBy(key => (key.Outcome?.User ?? users[key.Account]).Hex, StringComparer.Ordinal).ThenBy(key => key.Index)
+            .Take(n).Select(key => key.Index).ToList();
+        var listing = new ResultBuilder.Listing(n, (book, account) => users[account].Hex);
+        keys.ForEach(listing.Offer);
+
+        Assert.Equal(expected, listing.Listed().Select(key => key.Index).ToList());
+    }
+
     [Fact]
     public void Accounts_with_debt_counts_what_the_accounts_hold_after_liquidations()
     {

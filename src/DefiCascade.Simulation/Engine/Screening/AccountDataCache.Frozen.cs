@@ -175,6 +175,32 @@ internal sealed partial class AccountDataCache
     public bool StillCertain(in Frozen frozen, out UInt128 shortfall)
     {
         shortfall = UInt128.Zero;
+        if (!CertainBelow(frozen, out var surelySolvent))
+        {
+            return false;
+        }
+
+        if (surelySolvent)
+        {
+            return true;
+        }
+
+        if (!BaseSum(frozen.Collateral0, frozen.C0, frozen.Collateral1, frozen.C1, out var total))
+        {
+            return false;
+        }
+
+        shortfall = frozen.DebtKey > total ? frozen.DebtKey - total : UInt128.Zero;
+        return true;
+    }
+
+    // The float test on the entry alone: surely below HF 1 at the current prices with its debt key holding, and
+    // whether it is surely solvent too (its shortfall 0 without the exact sum). Inlined: the bot's pass runs it on
+    // every frozen entry every block.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool CertainBelow(in Frozen frozen, out bool surelySolvent)
+    {
+        surelySolvent = false;
         if (_pricesWide || _reserveChangedAt[frozen.D0] > frozen.Stamp || (frozen.D1 >= 0 && _reserveChangedAt[frozen.D1] > frozen.Stamp))
         {
             return false;
@@ -197,18 +223,20 @@ internal sealed partial class AccountDataCache
             return false;
         }
 
-        if (collateral >= debt * (1 + CertainMargin))
-        {
-            return true;
-        }
-
-        if (!BaseSum(frozen.Collateral0, c0, frozen.Collateral1, c1, out var total))
-        {
-            return false;
-        }
-
-        shortfall = frozen.DebtKey > total ? frozen.DebtKey - total : UInt128.Zero;
+        surelySolvent = collateral >= debt * (1 + CertainMargin);
         return true;
+    }
+
+    /// <summary>
+    /// A frozen account's total collateral in base currency read from its entry, for the result: true when the
+    /// account is still frozen and surely below HF 1 at the current prices with its debt key holding (StillCertain's test)
+    /// and the sum is within Compute's bounds. Its collateral and debt (the debt key) are then what Totals gives.
+    /// </summary>
+    public bool FrozenTotals(in Frozen frozen, out UInt128 collateral)
+    {
+        collateral = UInt128.Zero;
+        return IsFrozen(frozen.Account) && CertainBelow(frozen, out _)
+            && BaseSum(frozen.Collateral0, frozen.C0, frozen.Collateral1, frozen.C1, out collateral);
     }
 
     /// <summary>Adds entries made by <see cref="Freezable"/> (on one thread; each account not frozen already).</summary>

@@ -172,6 +172,7 @@ public class SpeedEquivalenceTests
         {
             // Every account below HF 1 that can freeze and is not frozen yet freezes, as the pass does: half of them
             // from their stale data without computing it (FreezeDirect), half after their exact data. Then prices move.
+            var entering = new List<AccountDataCache.Frozen>();
             for (var i = 0; i < book.Accounts.Length; i++)
             {
                 if (frozen.ContainsKey(i))
@@ -185,14 +186,18 @@ public class SpeedEquivalenceTests
                     {
                         AssertExact(book, entry, shortfall, $"round {round}, account {i}, frozen directly");
                         frozen[i] = entry;
+                        entering.Add(entry);
                         direct++;
                     }
                 }
                 else if (book.AccountSummary(i) is (true, var debtKey, false) && book.Freezable(i, debtKey, out var entry))
                 {
                     frozen[i] = entry;
+                    entering.Add(entry);
                 }
             }
+
+            book.Freeze(entering);
 
             for (var r = 0; r < start.Length; r++)
             {
@@ -207,14 +212,30 @@ public class SpeedEquivalenceTests
             book.PricesMoved();
             foreach (var (i, entry) in frozen.ToList())
             {
+                // The result reads a frozen account's totals from its entry (FrozenTotals) exactly when the entry holds.
+                var totalsHold = book.FrozenTotals(entry, out var collateral);
                 if (!book.StillCertain(entry, out var shortfall))
                 {
+                    Assert.False(totalsHold, $"round {round}, account {i}: totals read from an entry that no longer holds");
                     frozen.Remove(i);
+                    book.Thaw([i]);
+                    Assert.False(book.FrozenTotals(entry, out _), $"round {round}, account {i}: totals read from a thawed account's entry");
                     thawed++;
                     continue;
                 }
 
                 AssertExact(book, entry, shortfall, $"round {round}, account {i}");
+                Assert.True(totalsHold, $"round {round}, account {i}: the entry holds but its totals were not read");
+                Assert.Equal(book.Totals(i) is (_, var exactCollateral, _, false) ? exactCollateral : UInt128.MaxValue, collateral);
+                if (round % 4 == 1 && i % 17 == 0)
+                {
+                    // Thawed while it still holds (as a liquidation thaws an account): its entry is no longer read.
+                    book.Thaw([i]);
+                    frozen.Remove(i);
+                    Assert.False(book.FrozenTotals(entry, out _), $"round {round}, account {i}: totals read from a thawed account's entry");
+                    continue;
+                }
+
                 held++;
                 insolvent += shortfall > UInt128.Zero ? 1 : 0;
             }
