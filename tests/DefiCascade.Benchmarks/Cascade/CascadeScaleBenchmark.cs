@@ -17,10 +17,13 @@ namespace DefiCascade.Benchmarks.Cascade;
 /// 1M run takes minutes, so every case runs twice without warm-up (monitoring strategy): the first
 /// iteration is a cold process, as one `simulate` is. Every case runs with the CLI's runtime settings
 /// (<see cref="CliRuntimeAttribute"/>): on a 1M book the workstation GC's small first generation alone
-/// costs seconds, and the default tier-up delay ~0.5 s of the cold iteration.
+/// costs seconds, and the default tier-up delay ~0.5 s of the cold iteration. The naive cases run after all
+/// the engine's (<see cref="NaiveLastAttribute"/>): the process after a naive 1M case started on a machine still
+/// giving its ~30 GB back.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
 [CliRuntime]
+[NaiveLast]
 [MemoryDiagnoser]
 public class CascadeScaleBenchmark
 {
