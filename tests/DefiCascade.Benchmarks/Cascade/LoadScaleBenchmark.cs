@@ -10,9 +10,11 @@ namespace DefiCascade.Benchmarks.Cascade;
 /// <summary>
 /// What a large book costs before its cascade starts: parsing the snapshot JSON (the 1M file of
 /// `generate-market --positions 1000000` is ~155 MB) and building the engine's state from the
-/// parsed snapshot (exact Aave accounts, the screen, the first full screen is in the cascade).
+/// parsed snapshot (exact Aave accounts, the screen, the first full screen is in the cascade). With the
+/// `defi-cascade` executable's runtime settings (<see cref="CliRuntimeAttribute"/>), as the cascade benchmark.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[CliRuntime]
 [MemoryDiagnoser]
 public class LoadScaleBenchmark
 {
