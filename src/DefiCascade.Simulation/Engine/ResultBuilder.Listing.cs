@@ -10,18 +10,6 @@ namespace DefiCascade.Simulation.Engine;
 /// </summary>
 internal sealed partial class ResultBuilder
 {
-    // The n accounts listed, by the listing order; a bounded heap instead of sorting tens of thousands of outcomes.
-    internal static List<AccountOutcome> Largest(List<AccountOutcome> accounts, int n)
-    {
-        var listing = new Listing(n, userOf: null);
-        for (var k = 0; k < accounts.Count; k++)
-        {
-            listing.Offer(ListedKey.Of(accounts[k], k));
-        }
-
-        return listing.Listed().Select(key => key.Outcome!).ToList();
-    }
-
     /// <summary>
     /// An account offered for the list: its shortfall and debt in 128 bits and where it is (book, account), or, for
     /// figures past 128 bits, its full outcome; <c>Index</c> orders full ties (the builder's: book, then account).

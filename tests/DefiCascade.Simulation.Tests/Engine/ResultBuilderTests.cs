@@ -38,7 +38,13 @@ public class ResultBuilderTests
         var expected = accounts
             .OrderByDescending(a => a.ShortfallUsd).ThenByDescending(a => a.DebtUsd).ThenBy(a => a.User.Hex, StringComparer.Ordinal)
             .Take(n).ToList();
-        var listed = ResultBuilder.Largest(accounts, n);
+        var listing = new ResultBuilder.Listing(n, userOf: null);
+        for (var k = 0; k < accounts.Count; k++)
+        {
+            listing.Offer(ResultBuilder.ListedKey.Of(accounts[k], k));
+        }
+
+        var listed = listing.Listed().Select(key => key.Outcome!).ToList();
 
         Assert.Equal(expected.Count, listed.Count);
         for (var k = 0; k < expected.Count; k++)
