@@ -43,6 +43,35 @@ public readonly record struct Address
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryParse(string?, out Address)"/> on UTF-8 bytes (a snapshot's raw JSON), allocating only the
+    /// address's own lower-case string.
+    /// </summary>
+    public static bool TryParseUtf8(ReadOnlySpan<byte> utf8, out Address address)
+    {
+        address = Zero;
+        if (utf8.Length != 42 || utf8[0] != (byte)'0' || (utf8[1] | 0x20) != (byte)'x')
+        {
+            return false;
+        }
+
+        Span<char> lower = stackalloc char[42];
+        (lower[0], lower[1]) = ('0', 'x');
+        for (var i = 2; i < 42; i++)
+        {
+            var c = (char)utf8[i];
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+
+            lower[i] = char.ToLowerInvariant(c);
+        }
+
+        address = new Address(new string(lower));
+        return true;
+    }
+
     /// <summary>A deterministic address derived from a number (for synthetic accounts and tokens).</summary>
     public static Address FromNumber(ulong prefix, ulong number) =>
         new("0x" + prefix.ToString("x8", CultureInfo.InvariantCulture).PadLeft(8, '0')[^8..]

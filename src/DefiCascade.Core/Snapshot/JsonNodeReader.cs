@@ -1,51 +1,76 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using DefiCascade.Core.Primitives;
 
 namespace DefiCascade.Core.Snapshot;
 
 /// <summary>
-/// A JSON value together with its path, so that every type or range error can say where it is.
+/// A JSON value together with where it sits, so that every type or range error can say where it is.
 /// Big integers travel as strings of decimal digits because JSON numbers lose precision past 2^53
-/// in most readers.
+/// in most readers. The path is spelt out only for an error (<see cref="JsonPath"/>); amounts and
+/// addresses are read from the document's UTF-8 bytes, without an intermediate string, unless the
+/// JSON escapes a character in them.
 /// </summary>
-internal readonly struct JsonNodeReader(JsonElement element, string path, string source)
+internal readonly struct JsonNodeReader
 {
-    public JsonElement Element => element;
+    private readonly JsonElement _element;
+    private readonly JsonPath? _self;
+    private readonly JsonPath? _parent;
+    private readonly string? _name;
+    private readonly int _index;
+    private readonly string _source;
 
-    public string Path => path;
+    /// <summary>The document's root.</summary>
+    public JsonNodeReader(JsonElement root, string source)
+        : this(root, JsonPath.Root, null, null, -1, source)
+    {
+    }
 
-    public SnapshotFormatException Error(string detail) => new(source, path, detail);
+    private JsonNodeReader(JsonElement element, JsonPath? self, JsonPath? parent, string? name, int index, string source) =>
+        (_element, _self, _parent, _name, _index, _source) = (element, self, parent, name, index, source);
+
+    public JsonElement Element => _element;
+
+    public string Path => _self?.ToString() ?? (_name is null ? $"{_parent}[{_index}]" : JsonPath.Join(_parent!.ToString(), _name));
+
+    /// <summary>This value's path as a link its children can share (allocated here unless the node already holds it).</summary>
+    private JsonPath Self => _self ?? (_name is null ? JsonPath.Item(_parent!, _index) : JsonPath.Field(_parent!, _name));
+
+    public SnapshotFormatException Error(string detail) => new(_source, Path, detail);
 
     public JsonNodeReader Child(string name)
     {
         RequireKind(JsonValueKind.Object);
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!_element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            throw new SnapshotFormatException(source, Join(name), "required field is missing");
+            throw new SnapshotFormatException(_source, Join(name), "required field is missing");
         }
 
-        return new JsonNodeReader(value, Join(name), source);
+        return new JsonNodeReader(value, null, Self, name, -1, _source);
     }
 
     public JsonNodeReader? Optional(string name)
     {
         RequireKind(JsonValueKind.Object);
-        return element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? new JsonNodeReader(value, Join(name), source)
+        return _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? new JsonNodeReader(value, null, Self, name, -1, _source)
             : null;
     }
 
-    /// <summary>Rejects fields the schema does not know, so a misspelt optional field is not silently ignored.</summary>
-    public void AllowOnly(params string[] names)
+    /// <summary>
+    /// Rejects fields the schema does not know, so a misspelt optional field is not silently ignored.
+    /// The names are the schema's, ASCII: a field name is compared as UTF-8 bytes (decoded only when escaped).
+    /// </summary>
+    public void AllowOnly(params ReadOnlySpan<string> names)
     {
         RequireKind(JsonValueKind.Object);
-        foreach (var property in element.EnumerateObject())
+        foreach (var property in _element.EnumerateObject())
         {
-            if (Array.IndexOf(names, property.Name) < 0)
+            if (!IsOneOf(property, names))
             {
-                throw new SnapshotFormatException(source, Join(property.Name), "unknown field");
+                throw new SnapshotFormatException(_source, Join(property.Name), "unknown field");
             }
         }
     }
@@ -53,27 +78,37 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
     public IEnumerable<JsonNodeReader> Items()
     {
         RequireKind(JsonValueKind.Array);
+        var self = Self;
         var i = 0;
-        foreach (var item in element.EnumerateArray())
+        foreach (var item in _element.EnumerateArray())
         {
-            yield return new JsonNodeReader(item, $"{path}[{i}]", source);
+            // Each item holds its own link: an item's fields are what the readers ask for most.
+            yield return new JsonNodeReader(item, JsonPath.Item(self, i), self, null, i, _source);
             i++;
         }
     }
 
-    public IEnumerable<(string Name, JsonNodeReader Node)> Properties()
+    public IEnumerable<(string Name, JsonNodeReader Node)> Properties() => Properties(null);
+
+    /// <summary>
+    /// The object's fields; a name that equals one of <paramref name="known"/> (UTF-8 bytes and the string) is
+    /// returned as that string instance, so a million balances naming eight tokens allocate no names.
+    /// </summary>
+    public IEnumerable<(string Name, JsonNodeReader Node)> Properties(IReadOnlyList<(byte[] Utf8, string Name)>? known)
     {
         RequireKind(JsonValueKind.Object);
-        foreach (var property in element.EnumerateObject())
+        var self = Self;
+        foreach (var property in _element.EnumerateObject())
         {
-            yield return (property.Name, new JsonNodeReader(property.Value, Join(property.Name), source));
+            var name = Known(property, known) ?? property.Name;
+            yield return (name, new JsonNodeReader(property.Value, null, self, name, -1, _source));
         }
     }
 
     public string String()
     {
         RequireKind(JsonValueKind.String);
-        return element.GetString()!;
+        return _element.GetString()!;
     }
 
     public string NonEmptyString()
@@ -83,7 +118,7 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
     }
 
     public bool Bool() =>
-        element.ValueKind switch
+        _element.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
@@ -93,9 +128,9 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
     public long Long(long min, long max)
     {
         RequireKind(JsonValueKind.Number);
-        if (!element.TryGetInt64(out var value))
+        if (!_element.TryGetInt64(out var value))
         {
-            throw Error($"{element.GetRawText()} is not an integer (or does not fit 64 bits)");
+            throw Error($"{_element.GetRawText()} is not an integer (or does not fit 64 bits)");
         }
 
         return value < min || value > max ? throw Error($"{value} is out of range ({min}..{max})") : value;
@@ -118,11 +153,18 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
 
     public BigInteger Signed()
     {
-        if (element.ValueKind == JsonValueKind.Number)
+        if (_element.ValueKind == JsonValueKind.Number)
         {
-            throw Error($"big integers are strings of decimal digits, found the number {element.GetRawText()}");
+            throw Error($"big integers are strings of decimal digits, found the number {_element.GetRawText()}");
         }
 
+        RequireKind(JsonValueKind.String);
+        if (Utf8Decimal.TryParse(UnescapedUtf8(), out var fast))
+        {
+            return fast;
+        }
+
+        // Escaped, past 38 digits, or not an integer: the text itself, which also words the error.
         var text = String();
         var digits = text.StartsWith('-') ? text[1..] : text;
         if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
@@ -135,25 +177,96 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
 
     public Address Address()
     {
+        RequireKind(JsonValueKind.String);
+        if (Primitives.Address.TryParseUtf8(UnescapedUtf8(), out var fast))
+        {
+            return fast;
+        }
+
         var text = String();
         return Primitives.Address.TryParse(text, out var address)
             ? address
             : throw Error($"'{text}' is not a 0x-prefixed 20-byte hex address");
     }
 
+    /// <summary>A string value's UTF-8 bytes between its quotes; empty when the JSON escapes anything in it (the callers then decode it).</summary>
+    private ReadOnlySpan<byte> UnescapedUtf8()
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(_element);
+        var inner = raw[1..^1];
+        return inner.Contains((byte)'\\') ? [] : inner;
+    }
+
+    private static bool IsOneOf(JsonProperty property, ReadOnlySpan<string> names)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Contains((byte)'\\'))
+        {
+            return names.Contains(property.Name);
+        }
+
+        foreach (var name in names)
+        {
+            if (AsciiEquals(raw, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> utf8, string ascii)
+    {
+        if (utf8.Length != ascii.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] != ascii[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? Known(JsonProperty property, IReadOnlyList<(byte[] Utf8, string Name)>? known)
+    {
+        if (known is null)
+        {
+            return null;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        foreach (var (utf8, name) in known)
+        {
+            if (raw.SequenceEqual(utf8))
+            {
+                return name;
+            }
+        }
+
+        // Not a known name, or an escaped one: the decoded name (compared again by the caller).
+        return null;
+    }
+
     private void RequireKind(JsonValueKind kind)
     {
-        if (element.ValueKind != kind)
+        if (_element.ValueKind != kind)
         {
             throw Error($"expected {Name(kind)}, found {Describe()}");
         }
     }
 
-    private string Describe() => element.ValueKind switch
+    private string Describe() => _element.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{element.GetString()}\"",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
-        _ => Name(element.ValueKind),
+        JsonValueKind.String => $"the string \"{_element.GetString()}\"",
+        JsonValueKind.Number => $"the number {_element.GetRawText()}",
+        _ => Name(_element.ValueKind),
     };
 
     private static string Name(JsonValueKind kind) => kind switch
@@ -167,5 +280,5 @@ internal readonly struct JsonNodeReader(JsonElement element, string path, string
         _ => kind.ToString(),
     };
 
-    private string Join(string name) => path.Length == 0 ? name : $"{path}.{name}";
+    private string Join(string name) => JsonPath.Join(Path, name);
 }

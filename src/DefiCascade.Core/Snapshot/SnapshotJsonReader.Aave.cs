@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json;
 using DefiCascade.Core.Math;
 using DefiCascade.Core.Primitives;
 
@@ -186,8 +187,8 @@ internal sealed partial class SnapshotJsonReader
 
     private List<AssetBalance> ReadBalances(JsonNodeReader node, HashSet<string> reserves)
     {
-        var balances = new List<AssetBalance>();
-        foreach (var (symbol, amountNode) in node.Properties())
+        var balances = new List<AssetBalance>(node.Element.ValueKind == JsonValueKind.Object ? node.Element.GetPropertyCount() : 0);
+        foreach (var (symbol, amountNode) in node.Properties(_tokenNames ??= [.. _tokens.Keys.Select(k => (System.Text.Encoding.UTF8.GetBytes(k), k))]))
         {
             if (!_tokens.ContainsKey(symbol))
             {

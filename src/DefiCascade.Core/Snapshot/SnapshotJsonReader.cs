@@ -15,6 +15,7 @@ internal sealed partial class SnapshotJsonReader
     private readonly Dictionary<string, SnapshotToken> _tokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _priced = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fed = new(StringComparer.Ordinal);
+    private (byte[] Utf8, string Name)[]? _tokenNames;
     private IReadOnlyDictionary<string, string> _sources = new Dictionary<string, string>();
 
     private SnapshotJsonReader(string source) => _source = source;
@@ -23,10 +24,44 @@ internal sealed partial class SnapshotJsonReader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
+        return Read(source, options => JsonDocument.Parse(json, options));
+    }
+
+    /// <summary>The same from the file's UTF-8 bytes (a leading byte-order mark is skipped): no decoded copy of the text.</summary>
+    public static MarketSnapshot Read(ReadOnlyMemory<byte> utf8, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var bom = "\uFEFF"u8;
+        var body = utf8.Span.StartsWith(bom) ? utf8[bom.Length..] : utf8;
+
+        // The document checks the JSON's structure, not the encoding inside its strings: check that here, once.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw NotUtf8(body.Span, source);
+        }
+
+        return Read(source, options => JsonDocument.Parse(body, options));
+    }
+
+    private static SnapshotFormatException NotUtf8(ReadOnlySpan<byte> utf8, string source)
+    {
+        var at = 0;
+        while (System.Text.Rune.DecodeFromUtf8(utf8[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        var lineStart = utf8[..at].LastIndexOf((byte)'\n') + 1;
+        var line = utf8[..at].Count((byte)'\n') + 1;
+        return new SnapshotFormatException(source, "$", $"not UTF-8 text: byte 0x{utf8[at]:X2} at line {line}, byte {at - lineStart + 1}");
+    }
+
+    private static MarketSnapshot Read(string source, Func<JsonDocumentOptions, JsonDocument> parse)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
+            document = parse(new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
         }
         catch (JsonException e)
         {
@@ -36,7 +71,7 @@ internal sealed partial class SnapshotJsonReader
 
         using (document)
         {
-            return new SnapshotJsonReader(source).ReadRoot(new JsonNodeReader(document.RootElement, string.Empty, source));
+            return new SnapshotJsonReader(source).ReadRoot(new JsonNodeReader(document.RootElement, source));
         }
     }
 

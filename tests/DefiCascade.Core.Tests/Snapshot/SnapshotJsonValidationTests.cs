@@ -64,10 +64,12 @@ public partial class SnapshotJsonValidationTests
         breakIt(root);
 
         var e = Assert.Throws<SnapshotFormatException>(() => SnapshotJson.Parse(root.ToJsonString(), File));
+        var fromBytes = Assert.Throws<SnapshotFormatException>(() => SnapshotJson.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), File));
 
         Assert.Equal(field, e.Field);
         Assert.Equal(File, e.Source);
         Assert.StartsWith($"{File}: {field}: ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(e.Message, fromBytes.Message);
     }
 
     [Fact]
