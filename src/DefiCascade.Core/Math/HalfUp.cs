@@ -14,14 +14,20 @@ internal static class HalfUp
     {
         UInt256.Check(a);
         UInt256.Check(b);
-        U256.Multiply(U256.From(a), U256.From(b), out var product, out var high);
+        return (BigInteger)Mul(U256.From(a), U256.From(b), unit, half, what);
+    }
+
+    /// <summary>The same on words, for callers that keep the result in fixed width (no BigInteger allocated).</summary>
+    public static U256 Mul(U256 a, U256 b, U256 unit, U256 half, string what)
+    {
+        U256.Multiply(a, b, out var product, out var high);
         var numerator = U256.Add(product, half, out var carry);
         if (!high.IsZero || carry)
         {
             throw new OverflowException($"{what} overflow: {a} * {b}");
         }
 
-        return (BigInteger)(numerator / unit);
+        return numerator / unit;
     }
 
     /// <summary>(a * unit + b / 2) / b; reverts on b = 0 as the contract does.</summary>

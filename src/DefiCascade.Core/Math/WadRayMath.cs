@@ -24,6 +24,9 @@ public static class WadRayMath
     /// <summary>rayMul: (a * b + HALF_RAY) / RAY.</summary>
     public static BigInteger RayMul(BigInteger a, BigInteger b) => HalfUp.Mul(a, b, RayWord, HalfRayWord, "rayMul");
 
+    /// <summary>rayMul on 256-bit words: the same result and the same overflow revert, without a BigInteger.</summary>
+    public static U256 RayMul(U256 a, U256 b) => HalfUp.Mul(a, b, RayWord, HalfRayWord, "rayMul");
+
     /// <summary>rayDiv: (a * RAY + b / 2) / b.</summary>
     public static BigInteger RayDiv(BigInteger a, BigInteger b) => HalfUp.Div(a, b, RayWord, "rayDiv");
 

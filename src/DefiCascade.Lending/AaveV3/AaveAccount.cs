@@ -109,6 +109,21 @@ public sealed class AaveAccount
         return WadRayMath.RayMul(ScaledCollateral[reserve], m.Reserves[reserve].LiquidityIndex);
     }
 
+    /// <summary><see cref="CollateralBalance"/> as a 256-bit word (no BigInteger allocated): the same rayMul.</summary>
+    public U256 CollateralWord(AaveV3Market m, int reserve)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return WadRayMath.RayMul(U256.From(ScaledCollateral[reserve]), U256.From(m.Reserves[reserve].LiquidityIndex));
+    }
+
+    /// <summary><see cref="VariableDebtBalance"/> as a 256-bit word (no BigInteger allocated): the same rayMul, 0 when nothing is owed.</summary>
+    public U256 VariableDebtWord(AaveV3Market m, int reserve)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var scaled = ScaledDebt[reserve];
+        return scaled.IsZero ? U256.Zero : WadRayMath.RayMul(U256.From(scaled), U256.From(m.Reserves[reserve].VariableBorrowIndex));
+    }
+
     /// <summary>Underlying debt: VariableDebtToken.balanceOf (scaled.rayMul(normalizedDebt), 0 when scaled is 0) plus stable debt.</summary>
     public BigInteger DebtBalance(AaveV3Market m, int reserve) => VariableDebtBalance(m, reserve) + StableDebt[reserve];
 
@@ -136,17 +151,21 @@ public sealed class AaveAccount
         foreach (var c in p.Collateral)
         {
             var i = m.IndexOf(c.Asset);
-            account.ScaledCollateral[i] += WadRayMath.RayDiv(UInt256.Check(c.Amount, $"collateral {c.Asset} of {p.User}"), m.Reserves[i].LiquidityIndex);
+            account.ScaledCollateral[i] += WadRayMath.RayDiv(InRange(c.Amount, "collateral", c.Asset, p.User), m.Reserves[i].LiquidityIndex);
         }
 
         foreach (var d in p.Debt)
         {
             var i = m.IndexOf(d.Asset);
-            account.ScaledDebt[i] += WadRayMath.RayDiv(UInt256.Check(d.Amount, $"debt {d.Asset} of {p.User}"), m.Reserves[i].VariableBorrowIndex);
+            account.ScaledDebt[i] += WadRayMath.RayDiv(InRange(d.Amount, "debt", d.Asset, p.User), m.Reserves[i].VariableBorrowIndex);
         }
 
         return account;
     }
+
+    /// <summary>UInt256.Check, with its message worded only when it fails (a 1M-position book checks ~3M amounts).</summary>
+    private static BigInteger InRange(BigInteger amount, string side, string asset, Address user) =>
+        UInt256.InRange(amount) ? amount : UInt256.Check(amount, $"{side} {asset} of {user}");
 
     internal void CheckShape(AaveV3Market m)
     {

@@ -20,6 +20,9 @@ public class ReferenceMathTests(ITestOutputHelper output)
     public void RayMul_matches_reference() => Compare(WadRayMath.RayMul, WadRayMath.Ray);
 
     [Fact]
+    public void RayMul_on_words_matches_reference() => Compare((a, b) => (BigInteger)WadRayMath.RayMul(U256.From(a), U256.From(b)), WadRayMath.Ray);
+
+    [Fact]
     public void PercentMul_matches_reference() => Compare(PercentageMath.PercentMul, PercentageMath.PercentageFactor);
 
     [Fact]

@@ -231,9 +231,11 @@ internal sealed partial class AccountDataCache
         for (var r = 0; r < _reserves; r++)
         {
             var reserve = _market.Reserves[r];
-            var collateral = reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? account.CollateralBalance(_market, r) : BigInteger.Zero;
-            var debt = account.IsBorrowing(r) ? account.VariableDebtBalance(_market, r) + account.StableDebt[r] : BigInteger.Zero;
-            wide |= collateral.GetBitLength() > 100 || debt.GetBitLength() > 100;
+            // In words: building a 1M-account book calls this for every account, and BigInteger results cost an allocation each.
+            var collateral = reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? account.CollateralWord(_market, r) : U256.Zero;
+            var carry = false;
+            var debt = account.IsBorrowing(r) ? U256.Add(account.VariableDebtWord(_market, r), U256.From(account.StableDebt[r]), out carry) : U256.Zero;
+            wide |= carry || collateral.BitLength > 100 || debt.BitLength > 100;
             ref var term = ref _terms[row + r];
             term.Collateral = wide ? UInt128.Zero : (UInt128)collateral;
             term.Debt = wide ? UInt128.Zero : (UInt128)debt;
