@@ -77,18 +77,20 @@ public readonly partial struct U256 : IEquatable<U256>, IComparable<U256>
             throw new OverflowException($"{value} is not a uint256");
         }
 
-        // Most contract amounts fit one or two limbs: the runtime's own conversions, no byte copy.
-        if (value <= ulong.MaxValue)
+        // Most contract amounts fit one or two limbs: the runtime's own conversions, no byte copy. The width is
+        // read off the value (comparing with UInt128.MaxValue would build that BigInteger, an allocation, per call).
+        var bits = value.GetBitLength();
+        if (bits <= 64)
         {
             return (ulong)value;
         }
 
-        if (value <= UInt128.MaxValue)
+        if (bits <= 128)
         {
             return (UInt128)value;
         }
 
-        if (value.GetBitLength() > 256)
+        if (bits > 256)
         {
             throw new OverflowException($"{value} is not a uint256");
         }

@@ -31,8 +31,6 @@ public sealed class AaveAccount
         EMode = eMode;
         ScaledCollateral = scaledCollateral;
         ScaledDebt = scaledDebt;
-        StableDebt = new BigInteger[scaledCollateral.Length];
-        CollateralDisabled = new bool[scaledCollateral.Length];
     }
 
     public Address User { get; set; }
@@ -45,14 +43,28 @@ public sealed class AaveAccount
     /// <summary>Scaled variable-debt balance per reserve (underlying = scaled.rayMul(variableBorrowIndex)).</summary>
     public BigInteger[] ScaledDebt { get; }
 
-    /// <summary>Stable-rate debt per reserve in underlying units (not accrued by this model); usually 0.</summary>
-    public BigInteger[] StableDebt { get; }
+    /// <summary>
+    /// Stable-rate debt per reserve in underlying units (not accrued by this model); usually 0. The array is
+    /// created on first access, read or write, so that a million accounts without stable debt do not hold one
+    /// each (~120 MB): code that only reads uses <see cref="StableDebtOf"/>.
+    /// </summary>
+    public BigInteger[] StableDebt => _stableDebt ??= new BigInteger[ReserveCount];
 
     /// <summary>
     /// True where the user's usingAsCollateral bit is clear although a scaled balance remains:
-    /// the user opted out, or a liquidation seized the whole balance and left rounding dust.
+    /// the user opted out, or a liquidation seized the whole balance and left rounding dust. Created on first
+    /// access, as <see cref="StableDebt"/>; code that only reads uses <see cref="IsCollateralDisabled"/>.
     /// </summary>
-    public bool[] CollateralDisabled { get; }
+    public bool[] CollateralDisabled => _collateralDisabled ??= new bool[ReserveCount];
+
+    private BigInteger[]? _stableDebt;
+    private bool[]? _collateralDisabled;
+
+    /// <summary><see cref="StableDebt"/>[reserve], without creating the array.</summary>
+    public BigInteger StableDebtOf(int reserve) => _stableDebt is null ? BigInteger.Zero : _stableDebt[reserve];
+
+    /// <summary><see cref="CollateralDisabled"/>[reserve], without creating the array.</summary>
+    public bool IsCollateralDisabled(int reserve) => _collateralDisabled is not null && _collateralDisabled[reserve];
 
     public int ReserveCount => ScaledCollateral.Length;
 
@@ -89,16 +101,16 @@ public sealed class AaveAccount
     }
 
     /// <summary>UserConfiguration.isUsingAsCollateral for this reserve.</summary>
-    public bool IsUsingAsCollateral(int reserve) => ScaledCollateral[reserve].Sign > 0 && !CollateralDisabled[reserve];
+    public bool IsUsingAsCollateral(int reserve) => ScaledCollateral[reserve].Sign > 0 && !IsCollateralDisabled(reserve);
 
     /// <summary>UserConfiguration.isBorrowing for this reserve.</summary>
-    public bool IsBorrowing(int reserve) => ScaledDebt[reserve].Sign > 0 || StableDebt[reserve].Sign > 0;
+    public bool IsBorrowing(int reserve) => ScaledDebt[reserve].Sign > 0 || StableDebtOf(reserve).Sign > 0;
 
     public AaveAccount Clone()
     {
         var copy = new AaveAccount(User, EMode, (BigInteger[])ScaledCollateral.Clone(), (BigInteger[])ScaledDebt.Clone());
-        Array.Copy(StableDebt, copy.StableDebt, ReserveCount);
-        Array.Copy(CollateralDisabled, copy.CollateralDisabled, ReserveCount);
+        copy._stableDebt = (BigInteger[]?)_stableDebt?.Clone();
+        copy._collateralDisabled = (bool[]?)_collateralDisabled?.Clone();
         return copy;
     }
 
@@ -125,7 +137,7 @@ public sealed class AaveAccount
     }
 
     /// <summary>Underlying debt: VariableDebtToken.balanceOf (scaled.rayMul(normalizedDebt), 0 when scaled is 0) plus stable debt.</summary>
-    public BigInteger DebtBalance(AaveV3Market m, int reserve) => VariableDebtBalance(m, reserve) + StableDebt[reserve];
+    public BigInteger DebtBalance(AaveV3Market m, int reserve) => VariableDebtBalance(m, reserve) + StableDebtOf(reserve);
 
     public BigInteger VariableDebtBalance(AaveV3Market m, int reserve)
     {
@@ -169,7 +181,7 @@ public sealed class AaveAccount
 
     internal void CheckShape(AaveV3Market m)
     {
-        if (ReserveCount != m.Reserves.Count || ScaledDebt.Length != ReserveCount || StableDebt.Length != ReserveCount || CollateralDisabled.Length != ReserveCount)
+        if (ReserveCount != m.Reserves.Count || ScaledDebt.Length != ReserveCount || (_stableDebt?.Length ?? ReserveCount) != ReserveCount || (_collateralDisabled?.Length ?? ReserveCount) != ReserveCount)
         {
             throw new ArgumentException($"account {User} has {ReserveCount} reserve slots but market '{m.Name}' has {m.Reserves.Count} reserves");
         }

@@ -78,7 +78,7 @@ public static class AaveV3Accounting
             if (borrowing)
             {
                 // _getUserDebtInBaseCurrency: ((variable + stable) * price) / unit, floor.
-                var debt = Checked256.Add(a.VariableDebtBalance(m, i), a.StableDebt[i]);
+                var debt = Checked256.Add(a.VariableDebtBalance(m, i), a.StableDebtOf(i));
                 totalDebt = Checked256.Add(totalDebt, UInt256.Divide(Checked256.Mul(price, debt), unit, Rounding.Down));
             }
         }

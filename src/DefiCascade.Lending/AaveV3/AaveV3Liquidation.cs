@@ -32,7 +32,11 @@ public static class AaveV3Liquidation
 
         int c = r.CollateralReserve, d = r.DebtReserve;
         a.ScaledDebt[d] = Checked256.Sub(a.ScaledDebt[d], plan.ScaledDebtBurn);
-        a.StableDebt[d] = Checked256.Sub(a.StableDebt[d], plan.StableDebtBurn);
+        if (!plan.StableDebtBurn.IsZero)
+        {
+            a.StableDebt[d] = Checked256.Sub(a.StableDebt[d], plan.StableDebtBurn);
+        }
+
         a.ScaledCollateral[c] = Checked256.Sub(a.ScaledCollateral[c], plan.ScaledCollateralOut + plan.ScaledFee);
         if (plan.ClearCollateralBit && a.ScaledCollateral[c].Sign > 0)
         {
@@ -73,7 +77,7 @@ public static class AaveV3Liquidation
 
         // _calculateDebt: close factor 100% at or below HF 0.95, else 50%.
         var variableDebt = a.VariableDebtBalance(m, d);
-        var totalDebt = Checked256.Add(a.StableDebt[d], variableDebt);
+        var totalDebt = Checked256.Add(a.StableDebtOf(d), variableDebt);
         var closeFactor = healthFactor > AaveV3Version.CloseFactorHfThreshold
             ? AaveV3Version.DefaultLiquidationCloseFactorBps
             : AaveV3Version.MaxLiquidationCloseFactorBps;

@@ -234,7 +234,7 @@ internal sealed partial class AccountDataCache
             // In words: building a 1M-account book calls this for every account, and BigInteger results cost an allocation each.
             var collateral = reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? account.CollateralWord(_market, r) : U256.Zero;
             var carry = false;
-            var debt = account.IsBorrowing(r) ? U256.Add(account.VariableDebtWord(_market, r), U256.From(account.StableDebt[r]), out carry) : U256.Zero;
+            var debt = account.IsBorrowing(r) ? U256.Add(account.VariableDebtWord(_market, r), U256.From(account.StableDebtOf(r)), out carry) : U256.Zero;
             wide |= carry || collateral.BitLength > 100 || debt.BitLength > 100;
             ref var term = ref _terms[row + r];
             term.Collateral = wide ? UInt128.Zero : (UInt128)collateral;
@@ -242,7 +242,7 @@ internal sealed partial class AccountDataCache
             mask |= account.IsUsingAsCollateral(r) || account.IsBorrowing(r) ? 1 << r : 0;
             collateralMask |= reserve.LiquidationThresholdBps != 0 && account.IsUsingAsCollateral(r) ? 1 << r : 0;
             borrowMask |= account.IsBorrowing(r) ? 1 << r : 0;
-            stableMask |= account.StableDebt[r].IsZero ? 0 : 1 << r;
+            stableMask |= account.StableDebtOf(r).IsZero ? 0 : 1 << r;
         }
 
         if (account.EMode != 0 && _market.EMode(account.EMode)?.PriceSourceReserve is int source)
