@@ -69,6 +69,31 @@ public sealed class AaveSnapshotTests
     }
 
     [Fact]
+    public void Stable_debt_and_disabled_collateral_read_the_same_before_and_after_their_arrays_exist()
+    {
+        var m = AaveV3Market.FromSnapshot(Snapshot(), sym => Tokens[sym]);
+        var a = AaveAccount.FromSnapshot(Snapshot().Positions[0], m);
+        var collateral = Enumerable.Range(0, a.ReserveCount).Single(r => a.ScaledCollateral[r].Sign > 0);
+        var borrowed = Enumerable.Range(0, a.ReserveCount).Single(a.IsBorrowing);
+        var variable = a.DebtBalance(m, borrowed);
+        Assert.True(variable > 0);
+        Assert.Equal(BigInteger.Zero, a.StableDebtOf(borrowed));
+        Assert.True(a.IsUsingAsCollateral(collateral));
+
+        // Written through the arrays: read back by the array-free readers, and by the balances built on them.
+        a.StableDebt[borrowed] = 1_234;
+        a.CollateralDisabled[collateral] = true;
+        var b = a.Clone();
+        b.StableDebt[borrowed] = 5;
+
+        Assert.Equal(1_234, a.StableDebtOf(borrowed));
+        Assert.Equal(variable + 1_234, a.DebtBalance(m, borrowed));
+        Assert.False(a.IsUsingAsCollateral(collateral));
+        Assert.True(b.IsCollateralDisabled(collateral));
+        Assert.Equal(5, b.StableDebtOf(borrowed));
+    }
+
+    [Fact]
     public void Snapshot_indexes_scale_balances_as_the_tokens_do_and_give_the_underlying_back()
     {
         // a year of interest: balances read as scaled.rayMul(index) must come back to the same underlying.
