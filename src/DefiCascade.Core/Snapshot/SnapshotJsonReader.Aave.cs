@@ -160,8 +160,10 @@ internal sealed partial class SnapshotJsonReader
 
     private List<AavePositionSnapshot> ReadPositions(JsonNodeReader list, HashSet<int> eModeIds, HashSet<string> reserves)
     {
-        var result = new List<AavePositionSnapshot>();
-        var users = new HashSet<Address>();
+        // Sized once: a 1M-position list and user set otherwise grow by doubling, rehashing every user each time.
+        var count = list.Element.ValueKind == JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
+        var result = new List<AavePositionSnapshot>(count);
+        var users = new HashSet<Address>(count);
         foreach (var node in list.Items())
         {
             node.AllowOnly("user", "eMode", "collateral", "debt");
