@@ -44,6 +44,7 @@ public class SimulateCommandTests
 
         Assert.Equal(0, run.Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(cli.OutDir, "result.json")), run.Out);
+        Assert.Contains("Reading the snapshot and scenario took", run.Err, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(run.Out);
         Assert.Equal("defi-cascade/result/v1", json.RootElement.GetProperty("schema").GetString());
     }

@@ -119,7 +119,8 @@ public static class SimulateCommand
     private static int Run(CliIo io, Inputs inputs, int threads) => Guarded(io, () =>
     {
         var (snapshotPath, scenarioPath, outDir, seed, json, _, noWarmUp) = inputs;
-        var warmUp = !noWarmUp && InputLoader.SnapshotBytes(snapshotPath) >= InputLoader.WarmUpFromBytes ? EngineWarmUp.Start() : null;
+        // Only with a core to spare: on one core the warm-up would slow the load by what it saves.
+        var warmUp = !noWarmUp && Environment.ProcessorCount > 1 && InputLoader.SnapshotBytes(snapshotPath) >= InputLoader.WarmUpFromBytes ? EngineWarmUp.Start() : null;
         CascadeEngine engine;
         Phases phases;
         try
@@ -149,6 +150,7 @@ public static class SimulateCommand
         var result = ProgressView.Run(io, json, engine);
         stopwatch.Stop();
         phases = phases with { Cascade = stopwatch.Elapsed, WarmUp = warmUp };
+
         var assets = engine.State.Tokens.Select(t => t.Symbol).ToList();
         var resultJson = ResultJson.Serialize(result);
         var replaced = OutputFolder.WriteAll(outDir,
@@ -162,6 +164,7 @@ public static class SimulateCommand
         if (json)
         {
             io.Out.Write(resultJson);
+            io.Error.WriteLine(phases.ToString());
         }
         else
         {
