@@ -68,10 +68,7 @@ public class U256Tests(ITestOutputHelper output)
         }
 
         // Each side of the one-limb and two-limb conversions.
-        foreach (var edge in new[] { (BigInteger)ulong.MaxValue, (BigInteger)ulong.MaxValue + 1, (BigInteger)UInt128.MaxValue, (BigInteger)UInt128.MaxValue + 1, (BigInteger.One << 255) - 1 })
-        {
-            Assert.Equal(edge, (BigInteger)U256.From(edge));
-        }
+        Assert.All(new[] { (BigInteger)ulong.MaxValue, (BigInteger)ulong.MaxValue + 1, (BigInteger)UInt128.MaxValue, (BigInteger)UInt128.MaxValue + 1, (BigInteger.One << 255) - 1 }, edge => Assert.Equal(edge, (BigInteger)U256.From(edge)));
 
         Assert.Equal((BigInteger)UInt128.MaxValue, (BigInteger)(U256)UInt128.MaxValue);
         Assert.Equal(UInt128.MaxValue, (UInt128)(U256)UInt128.MaxValue);
