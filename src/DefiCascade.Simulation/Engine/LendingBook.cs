@@ -67,7 +67,11 @@ public sealed partial class LendingBook
         {
             for (var r = 0; r < Market.Reserves.Count; r++)
             {
-                InitialDebtBaseByReserve[r] += account.DebtBalance(Market, r) * Oracle.Prices[r] / Market.Reserves[r].Token.Unit;
+                // A reserve the account does not borrow adds 0 (no variable or stable debt): skipped, as most are.
+                if (account.IsBorrowing(r))
+                {
+                    InitialDebtBaseByReserve[r] += account.DebtBalance(Market, r) * Oracle.Prices[r] / Market.Reserves[r].Token.Unit;
+                }
             }
         }
 
