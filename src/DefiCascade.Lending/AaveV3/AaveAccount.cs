@@ -163,17 +163,20 @@ public sealed class AaveAccount
         foreach (var c in p.Collateral)
         {
             var i = m.IndexOf(c.Asset);
-            account.ScaledCollateral[i] += WadRayMath.RayDiv(InRange(c.Amount, "collateral", c.Asset, p.User), m.Reserves[i].LiquidityIndex);
+            Accumulate(ref account.ScaledCollateral[i], WadRayMath.RayDiv(InRange(c.Amount, "collateral", c.Asset, p.User), m.Reserves[i].LiquidityIndex));
         }
 
         foreach (var d in p.Debt)
         {
             var i = m.IndexOf(d.Asset);
-            account.ScaledDebt[i] += WadRayMath.RayDiv(InRange(d.Amount, "debt", d.Asset, p.User), m.Reserves[i].VariableBorrowIndex);
+            Accumulate(ref account.ScaledDebt[i], WadRayMath.RayDiv(InRange(d.Amount, "debt", d.Asset, p.User), m.Reserves[i].VariableBorrowIndex));
         }
 
         return account;
     }
+
+    /// <summary>slot += amount; the first amount is stored as it is (BigInteger's 0 + x copies x's digits).</summary>
+    private static void Accumulate(ref BigInteger slot, BigInteger amount) => slot = slot.IsZero ? amount : slot + amount;
 
     /// <summary>UInt256.Check, with its message worded only when it fails (a 1M-position book checks ~3M amounts).</summary>
     private static BigInteger InRange(BigInteger amount, string side, string asset, Address user) =>
