@@ -75,7 +75,7 @@ public static class SimulateCommand
         };
         var noWarmUp = new Option<bool>("--no-warm-up")
         {
-            Description = "Single runs on a large --snapshot (32 MiB and up, ~200k positions) compile the engine's code on a spare core while the file loads, by running a small synthetic cascade and discarding it, so the real run starts on optimized code. On a machine with two cores the load then takes about as much longer as the cascade gains (more cores absorb it). This turns that off. Results are identical either way.",
+            Description = "Single runs on a large --snapshot (32 MiB and up, ~200k positions) compile the engine's code on a spare core while the file loads, by running a small synthetic cascade and discarding it, so the real run starts on optimized code. On a two-core machine the load then takes about as much longer as the cascade gains (measured; machines with more cores were not). This turns that off. Results are identical either way.",
         };
         var command = new Command("simulate", "Replay a price shock through oracles, arbitrage and liquidation bots on a market snapshot, and report liquidations and bad debt (protocol insolvency).")
         {
