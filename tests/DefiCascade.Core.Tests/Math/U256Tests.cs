@@ -62,10 +62,7 @@ public class U256Tests(ITestOutputHelper output)
         Assert.Equal(U256.MaxValue, U256.From(Max));
         Assert.Equal(U256.Zero, U256.From(BigInteger.Zero));
         Assert.Equal(Max, (BigInteger)U256.MaxValue);
-        foreach (var outside in new[] { BigInteger.MinusOne, -Max, Max + 1, Max + 2, BigInteger.One << 300, -(BigInteger.One << 256) })
-        {
-            Assert.Throws<OverflowException>(() => U256.From(outside));
-        }
+        Assert.All(new[] { BigInteger.MinusOne, -Max, Max + 1, Max + 2, BigInteger.One << 300, -(BigInteger.One << 256) }, outside => Assert.Throws<OverflowException>(() => U256.From(outside)));
 
         // Each side of the one-limb and two-limb conversions.
         Assert.All(new[] { (BigInteger)ulong.MaxValue, (BigInteger)ulong.MaxValue + 1, (BigInteger)UInt128.MaxValue, (BigInteger)UInt128.MaxValue + 1, (BigInteger.One << 255) - 1 }, edge => Assert.Equal(edge, (BigInteger)U256.From(edge)));
