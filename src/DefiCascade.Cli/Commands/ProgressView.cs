@@ -22,7 +22,7 @@ internal static class ProgressView
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("cascade: block 0");
-                    result = engine.Run(new InlineProgress(p =>
+                    result = engine.Run(new InlineProgress<RunProgress>(p =>
                     {
                         task.MaxValue = p.MaxBlocks;
                         task.Value = p.Block;
@@ -34,7 +34,7 @@ internal static class ProgressView
         }
 
         var lastDecile = -1;
-        return engine.Run(new InlineProgress(p =>
+        return engine.Run(new InlineProgress<RunProgress>(p =>
         {
             var decile = p.Block * 10 / Math.Max(1, p.MaxBlocks);
             if (decile != lastDecile)
@@ -63,7 +63,7 @@ internal static class ProgressView
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"Monte Carlo: 0 of {options.Paths:N0} paths", maxValue: options.Paths + 2);
-                    result = MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineMonteCarloProgress(p =>
+                    result = MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineProgress<MonteCarloProgress>(p =>
                     {
                         lock (gate)
                         {
@@ -76,7 +76,7 @@ internal static class ProgressView
         }
 
         var every = Math.Max(1, (options.Paths + 2) / 100);
-        return MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineMonteCarloProgress(p =>
+        return MonteCarloRunner.Run(snapshot, scenario, seed, options, new InlineProgress<MonteCarloProgress>(p =>
         {
             if (p.Done % every == 0 || p.Done == p.Total)
             {
@@ -86,16 +86,5 @@ internal static class ProgressView
                 }
             }
         }));
-    }
-
-    private sealed class InlineMonteCarloProgress(Action<MonteCarloProgress> report) : IProgress<MonteCarloProgress>
-    {
-        public void Report(MonteCarloProgress value) => report(value);
-    }
-
-    /// <summary>Reports synchronously on the engine's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class InlineProgress(Action<RunProgress> report) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value) => report(value);
     }
 }

@@ -1,4 +1,5 @@
 using DefiCascade.Adapters.Snapshots;
+using DefiCascade.Simulation.Engine;
 using Spectre.Console;
 
 namespace DefiCascade.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class SnapshotProgressView
                 .StartAsync(async ctx =>
                 {
                     var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    result = await run(new Inline(p =>
+                    result = await run(new InlineProgress<SnapshotProgress>(p =>
                     {
                         if (!tasks.TryGetValue(p.Stage, out var task))
                         {
@@ -44,7 +45,7 @@ internal static class SnapshotProgressView
 
         string? stage = null;
         var decile = -1L;
-        return await run(new Inline(p =>
+        return await run(new InlineProgress<SnapshotProgress>(p =>
         {
             var d = p.Total <= 0 ? 0 : p.Done * 10 / p.Total;
             if (p.Stage != stage || d != decile)
@@ -55,11 +56,5 @@ internal static class SnapshotProgressView
                 log.Write(p.Detail);
             }
         })).ConfigureAwait(false);
-    }
-
-    /// <summary>Reports synchronously on the reading thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Inline(Action<SnapshotProgress> report) : IProgress<SnapshotProgress>
-    {
-        public void Report(SnapshotProgress value) => report(value);
     }
 }

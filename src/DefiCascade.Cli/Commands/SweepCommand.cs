@@ -109,7 +109,7 @@ public static class SweepCommand
         var stopwatch = Stopwatch.StartNew();
         var gate = new object();
         var run = SweepRunner.Run(snapshot, scenario, sweepGrid, new SweepOptions(q.Paths, q.Threads, q.Seed, q.Shard, q.Shards, RunBase: q.Shard == 1),
-            new InlineProgress(p =>
+            new InlineProgress<SweepProgress>(p =>
             {
                 lock (gate)
                 {
@@ -233,10 +233,5 @@ public static class SweepCommand
         {
             throw new BadInputException(message);
         }
-    }
-
-    private sealed class InlineProgress(Action<SweepProgress> report) : IProgress<SweepProgress>
-    {
-        public void Report(SweepProgress value) => report(value);
     }
 }

@@ -92,9 +92,4 @@ public sealed class EngineWarmUp : IDisposable
             _elapsed = _clock.Elapsed;
         }
     }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

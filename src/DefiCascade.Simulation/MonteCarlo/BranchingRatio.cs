@@ -33,7 +33,7 @@ public static class BranchingRatio
         var state = engine.State;
         var below = new Dictionary<int, HashSet<long>>();
         // The engine reports progress on its own thread after each block is complete, so the state read here is that block's end state.
-        var result = engine.Run(new BlockProbe(p => below[p.Block] = ResultBuilder.BelowHfOne(state).ToHashSet()), cancellation);
+        var result = engine.Run(new InlineProgress<RunProgress>(p => below[p.Block] = ResultBuilder.BelowHfOne(state).ToHashSet()), cancellation);
 
         var ids = new Dictionary<(string Market, string User), long>();
         for (var b = 0; b < state.Books.Count; b++)
@@ -104,10 +104,4 @@ public static class BranchingRatio
 
     // Six decimals, computed in integers, so the value is the same on every machine.
     private static double Ratio(BigInteger part, BigInteger whole) => (double)(part * 1_000_000 / whole) / 1_000_000.0;
-
-    /// <summary>Runs on the engine's thread, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class BlockProbe(Action<RunProgress> onBlock) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value) => onBlock(value);
-    }
 }
